@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Generates a development CA and a server certificate signed by it, with keytool (part of every JDK).
+#   certs/generate.sh [output-dir]           default output: the folder of this script
+#   GATEWAY_CERT_HOSTS="gw.example.com,10.0.0.5" certs/generate.sh    extra DNS names / IP addresses
+# Leaves existing files alone (delete them to regenerate). The outputs are secrets or generated: never commit them.
+set -euo pipefail
+
+out="${1:-$(cd "$(dirname "$0")" && pwd)}"
+mkdir -p "$out"
+cd "$out"
+
+if [[ -f server.p12 && -f ca.pem && -f server.p12.password ]]; then
+  echo "certs: using existing $out/server.p12 (trust $out/ca.pem)"
+  exit 0
+fi
+rm -f ca.p12 ca.pem server.p12 server.pem server.csr server.p12.password
+
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/keytool" ]]; then keytool="$JAVA_HOME/bin/keytool"; else keytool=keytool; fi
+
+# SANs: localhost and loopback always, plus GATEWAY_CERT_HOSTS
+san="dns:localhost,ip:127.0.0.1,ip:::1"
+IFS=',' read -ra extra <<< "${GATEWAY_CERT_HOSTS:-}"
+for host in "${extra[@]}"; do
+  host="${host// /}"
+  [[ -z "$host" ]] && continue
+  if [[ "$host" =~ ^[0-9.]+$ || "$host" == *:* ]]; then san="$san,ip:$host"; else san="$san,dns:$host"; fi
+done
+
+umask 077
+password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s\n' "$password" > server.p12.password
+
+# the CA: its key stays in ca.p12 (same password), its certificate is what clients trust
+"$keytool" -genkeypair -alias ca -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
+  -dname "CN=Kafka REST Gateway Development CA" -ext bc:c -ext KeyUsage:critical=keyCertSign,cRLSign \
+  -validity 3650 -keystore ca.p12 -storetype PKCS12 -storepass "$password" -keypass "$password" 2>/dev/null
+"$keytool" -exportcert -rfc -alias ca -keystore ca.p12 -storepass "$password" > ca.pem
+
+# the server key pair, then its certificate signed by the CA with the SANs
+"$keytool" -genkeypair -alias server -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
+  -dname "CN=localhost" -validity 825 -keystore server.p12 -storetype PKCS12 \
+  -storepass "$password" -keypass "$password" 2>/dev/null
+"$keytool" -certreq -alias server -keystore server.p12 -storepass "$password" > server.csr
+"$keytool" -gencert -alias ca -keystore ca.p12 -storepass "$password" -infile server.csr -rfc -validity 825 \
+  -ext "SAN=$san" -ext KeyUsage:critical=digitalSignature -ext ExtendedKeyUsage=serverAuth > server.pem
+"$keytool" -importcert -noprompt -alias ca -file ca.pem -keystore server.p12 -storepass "$password" >/dev/null 2>&1
+"$keytool" -importcert -noprompt -alias server -file server.pem -keystore server.p12 -storepass "$password" >/dev/null 2>&1
+rm -f server.csr
+chmod 644 ca.pem server.pem
+
+echo "certs: created $out/server.p12 for $san; clients trust $out/ca.pem"

@@ -1,0 +1,106 @@
+package io.github.kafkarestgateway;
+
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and one
+ * log line (with the exchange id, which is also the {@code incident} of 408 and 5xx answers). Never a stack trace
+ * to the client.
+ */
+public class ErrorResponse implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponse.class);
+
+    private final TopicCheck topicCheck;
+
+    public ErrorResponse(TopicCheck topicCheck) {
+        this.topicCheck = topicCheck;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable caught = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        GatewayException error = toGatewayException(caught);
+        String topic = exchange.getVariable(RequestValidator.TOPIC, String.class);
+        String principal = exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class);
+        boolean serverSide = error.status() >= 500 || error.status() == 408;
+        String incident = serverSide ? exchange.getExchangeId() : null;
+        if (serverSide) {
+            LOG.warn("{} {} topic={} principal={} id={} cause={}", error.status(), error.getMessage(), topic, principal,
+                    exchange.getExchangeId(), caught == null ? null : caught.toString());
+            if (topicCheck != null && topic != null) {
+                topicCheck.forget(topic);
+            }
+        } else {
+            LOG.info("{} {} topic={} principal={} id={}", error.status(), error.getMessage(), topic, principal,
+                    exchange.getExchangeId());
+        }
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
+        message.setHeader(Exchange.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+        error.responseHeaders().forEach(message::setHeader);
+        message.setBody(ErrorBody.json(error.status(), error.getMessage(), error.kafkaErrorCode(),
+                error.status() == 404 || error.kafkaErrorCode() != null ? topic : null, incident));
+    }
+
+    /** Maps a failure to the Event Streams status codes. */
+    static GatewayException toGatewayException(Throwable failure) {
+        if (failure instanceof GatewayException gateway) {
+            return gateway;
+        }
+        if (failure instanceof TimeoutException timeout) {
+            // the topic check passed, so missing metadata means the brokers stopped answering
+            return timeout.getMessage() != null && timeout.getMessage().contains("not present in metadata")
+                    ? kafka(503, "Kafka brokers are unavailable", timeout, Map.of("Retry-After", "1"))
+                    : kafka(408, "Request timed out producing to Kafka", timeout, Map.of());
+        }
+        if (failure instanceof UnknownTopicOrPartitionException e) {
+            return kafka(404, "Topic does not exist", e, Map.of());
+        }
+        if (failure instanceof RecordTooLargeException || failure instanceof InvalidTopicException) {
+            return kafka(400, "Kafka refused the record: " + failure.getMessage(), (ApiException) failure, Map.of());
+        }
+        if (failure instanceof TopicAuthorizationException e) {
+            return kafka(403, "The gateway is not authorized by Kafka to produce to this topic", e, Map.of());
+        }
+        if (failure instanceof RetriableException && failure instanceof ApiException e) {
+            return kafka(503, "Kafka brokers are unavailable: " + e.getClass().getSimpleName(), e,
+                    Map.of("Retry-After", "1"));
+        }
+        if (failure instanceof ApiException e) {
+            return kafka(500, "Kafka error: " + e.getClass().getSimpleName(), e, Map.of());
+        }
+        return new GatewayException(500, "Internal server error");
+    }
+
+    private static GatewayException kafka(int status, String message, ApiException cause, Map<String, String> headers) {
+        return new GatewayException(status, message, (int) Errors.forException(cause).code(), headers, cause);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof ExecutionException
+                || current instanceof CamelExecutionException) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.kafkarestgateway;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the gateway's infrastructure from {@code application.properties}: the Kafka connection (an external
+ * cluster, or the embedded broker when none is configured), the HTTPS server, the API key store and the processors
+ * that need them. The routes in {@code routes/} refer to the beans bound here by name.
+ */
+public class GatewayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+    /** Kafka client properties are given as {@code kafka.<client property>}, e.g. {@code kafka.security.protocol}. */
+    static final String KAFKA_PREFIX = "kafka.";
+
+    @PropertyInject(value = "gateway.http.host", defaultValue = "0.0.0.0")
+    private String httpHost;
+    @PropertyInject(value = "gateway.http.port", defaultValue = "9443")
+    private int httpPort;
+    @PropertyInject(value = "gateway.http.public-host", defaultValue = "localhost")
+    private String publicHost;
+    @PropertyInject(value = "gateway.tls.enabled", defaultValue = "true")
+    private boolean tlsEnabled;
+    @PropertyInject(value = "gateway.tls.keystore", defaultValue = "certs/server.p12")
+    private String keyStore;
+    @PropertyInject(value = "gateway.tls.keystore-password", defaultValue = "")
+    private String keyStorePassword;
+    @PropertyInject(value = "gateway.tls.ca-certificate", defaultValue = "certs/ca.pem")
+    private String caCertificate;
+    @PropertyInject(value = "gateway.max-value-bytes", defaultValue = "65536")
+    private int maxValueBytes;
+    @PropertyInject(value = "gateway.max-uri-bytes", defaultValue = "10240")
+    private int maxUriBytes;
+    @PropertyInject(value = "gateway.auth.keys-file", defaultValue = "data/api-keys.json")
+    private String keysFile;
+    @PropertyInject(value = "gateway.auth.create-dev-key", defaultValue = "true")
+    private boolean createDevKey;
+    @PropertyInject(value = "gateway.kafka.check-timeout-ms", defaultValue = "5000")
+    private int checkTimeoutMs;
+    @PropertyInject(value = "gateway.kafka.topic-cache-ms", defaultValue = "30000")
+    private long topicCacheMs;
+    @PropertyInject(value = "gateway.kafka.unavailable-backoff-ms", defaultValue = "1000")
+    private long unavailableBackoffMs;
+    @PropertyInject(value = "gateway.embedded-kafka.data-dir", defaultValue = "data/kafka")
+    private String embeddedDataDir;
+    @PropertyInject(value = "gateway.embedded-kafka.port", defaultValue = "9092")
+    private int embeddedPort;
+    @PropertyInject(value = "gateway.embedded-kafka.controller-port", defaultValue = "9093")
+    private int embeddedControllerPort;
+    @PropertyInject(value = "gateway.embedded-kafka.auto-create-topics", defaultValue = "true")
+    private boolean embeddedAutoCreate;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Map<String, Object> kafkaClient = kafkaClientProperties(context.getPropertiesComponent());
+        String bootstrap = (String) kafkaClient.get("bootstrap.servers");
+        String kafkaDescription = bootstrap;
+        if (bootstrap == null || bootstrap.isBlank()) {
+            EmbeddedKafka broker = new EmbeddedKafka(Path.of(embeddedDataDir), "localhost", embeddedPort,
+                    embeddedControllerPort, Map.of("auto.create.topics.enable", String.valueOf(embeddedAutoCreate)));
+            broker.start();
+            context.addService(closing(broker::close), true, true);
+            bootstrap = broker.bootstrapServers();
+            kafkaClient.put("bootstrap.servers", bootstrap);
+            kafkaDescription = bootstrap + " (embedded broker, data in " + broker.dataDir() + ")";
+        }
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        kafka.getConfiguration().setBrokers(bootstrap);
+        kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClient);
+
+        Admin admin = Admin.create(kafkaClient);
+        ExecutorService continuation = context.getExecutorServiceManager().newThreadPool(this, "topic-check", 1, 8);
+        TopicCheck topicCheck = new TopicCheck(admin, continuation, checkTimeoutMs, topicCacheMs, unavailableBackoffMs);
+        context.addService(closing(() -> {
+            admin.close();
+            context.getExecutorServiceManager().shutdown(continuation);
+        }), true, true);
+        context.getRegistry().bind("topicCheck", topicCheck);
+        context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck));
+
+        Path keys = Path.of(keysFile);
+        String newKey = null;
+        if (!Files.exists(keys) && createDevKey) {
+            newKey = ApiKeyStore.newKey();
+            ApiKeyStore.addKey(keys, "dev", newKey, List.of("*"));
+            LOG.info("Created the development API key 'dev' for all topics in {}; it is printed once, when the"
+                    + " gateway is ready", keys);
+        }
+        ApiKeyStore store = ApiKeyStore.load(keys);
+        LOG.info("Loaded {} API key(s) from {}", store.size(), keys.toAbsolutePath());
+        context.getRegistry().bind("apiKeyAuthenticator", new ApiKeyAuthenticator(store));
+
+        VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
+        http.setBindHost(httpHost);
+        http.setBindPort(httpPort);
+        http.setMaxBodySize((long) maxValueBytes);
+        http.getBodyHandler().setHandleFileUploads(false);
+        Path tlsKeyStore = tlsEnabled ? Path.of(keyStore) : null;
+        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsKeyStore,
+                tlsEnabled ? keyStorePassword(tlsKeyStore) : null);
+        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
+        context.addService(server, true, true);
+
+        String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
+        String shownKey = newKey;
+        String kafkaShown = kafkaDescription;
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // printed once the routes are up, below
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown);
+            }
+        });
+    }
+
+    @BindToRegistry("produceResponse")
+    public ProduceResponse produceResponse() {
+        return new ProduceResponse();
+    }
+
+    @BindToRegistry("applyRecordHeaders")
+    public RecordMapper.ApplyHeaders applyRecordHeaders() {
+        return new RecordMapper.ApplyHeaders();
+    }
+
+    /** Every {@code kafka.*} property, prefix removed; {@code kafka.bootstrap.servers} also from the environment. */
+    static Map<String, Object> kafkaClientProperties(PropertiesComponent properties) {
+        Map<String, Object> client = new HashMap<>();
+        Properties all = properties.loadProperties(name -> name.startsWith(KAFKA_PREFIX));
+        for (String name : all.stringPropertyNames()) {
+            String value = properties.resolveProperty(name).orElse(all.getProperty(name));
+            if (value != null && !value.isBlank()) {
+                client.put(name.substring(KAFKA_PREFIX.length()), value.trim());
+            }
+        }
+        properties.resolveProperty(KAFKA_PREFIX + "bootstrap.servers")
+                .filter(value -> !value.isBlank())
+                .ifPresent(value -> client.put("bootstrap.servers", value.trim()));
+        return client;
+    }
+
+    private String keyStorePassword(Path store) throws IOException {
+        if (!keyStorePassword.isEmpty()) {
+            return keyStorePassword;
+        }
+        Path passwordFile = Path.of(store + ".password");
+        if (!Files.exists(store) || !Files.exists(passwordFile)) {
+            throw new IllegalStateException("No TLS key store at " + store.toAbsolutePath()
+                    + ": run certs/generate.sh, or set gateway.tls.keystore and gateway.tls.keystore-password");
+        }
+        return Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
+    }
+
+    private void banner(String endpoint, String newKey, Path keys, String kafka) {
+        String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys + ")"
+                : "see " + keys + " (keys are stored hashed; delete the file to have a new dev key made and shown)";
+        String curlKey = newKey != null ? newKey : "<api_key>";
+        String ca = Path.of(caCertificate).toAbsolutePath().toString();
+        System.out.println(String.join(System.lineSeparator(),
+                "",
+                "Kafka REST gateway is ready",
+                "  API endpoint : " + endpoint,
+                "  Trust (PEM)  : " + ca,
+                "  API key      : " + key,
+                "  Kafka        : " + kafka,
+                "  Try it       : curl -X POST -H \"Authorization: Bearer " + curlKey + "\" -H \"Content-Type: text/plain\""
+                        + " -H \"Accept: application/json\" -d 'test message' --cacert " + caCertificate
+                        + " \"" + endpoint + "/topics/test-topic/records\"",
+                ""));
+    }
+
+    /** A context service that runs an action when the context stops (after the routes have stopped). */
+    private static ServiceSupport closing(Runnable onStop) {
+        return new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                onStop.run();
+            }
+        };
+    }
+}

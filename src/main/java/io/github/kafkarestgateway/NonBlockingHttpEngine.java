@@ -1,0 +1,109 @@
+package io.github.kafkarestgateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform-http engine of the gateway: Camel's Vert.x engine, but routing each request asynchronously. The stock
+ * consumer runs the route on a Vert.x worker thread and blocks that thread until the route is done, i.e. until Kafka
+ * acknowledges; here the worker thread is released as soon as the record is handed to the producer, and the answer
+ * is written from the producer's completion. Waiting requests hold no thread, so a slow or absent broker cannot
+ * exhaust the worker pool. Registered under the name {@code platform-http-engine}.
+ */
+public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
+
+    @Override
+    public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        return new Consumer(endpoint, processor,
+                VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+    }
+
+    static final class Consumer extends VertxPlatformHttpConsumer {
+
+        private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+
+        Consumer(PlatformHttpEndpoint endpoint, Processor processor, String routerName) {
+            super(endpoint, processor, java.util.List.of(), routerName);
+        }
+
+        @Override
+        protected void handleRequest(RoutingContext ctx) {
+            if (isSuspended() || !isRunAllowed()) {
+                end(ctx.response(), 503, ErrorBody.json(503, "The gateway is shutting down"));
+                return;
+            }
+            Exchange exchange = createExchange(false);
+            exchange.setPattern(ExchangePattern.InOut);
+            processHttpRequest(exchange, ctx).onComplete(populated -> {
+                if (populated.failed()) {
+                    fail(ctx, exchange, populated.cause());
+                    return;
+                }
+                // the route's first steps may block briefly (the producer's send), so not on the event loop
+                ctx.vertx().executeBlocking(() -> {
+                    createUoW(exchange);
+                    getAsyncProcessor().process(exchange, doneSync -> respond(ctx, exchange));
+                    return null;
+                }, false).onFailure(failure -> fail(ctx, exchange, failure));
+            });
+        }
+
+        private void respond(RoutingContext ctx, Exchange exchange) {
+            try {
+                HttpServerResponse response = ctx.response();
+                if (exchange.getException() != null) {
+                    LOG.error("Unhandled failure of exchange {}", exchange.getExchangeId(), exchange.getException());
+                    end(response, 500, ErrorBody.json(500, "Internal server error", null, null, exchange.getExchangeId()));
+                    return;
+                }
+                Message message = exchange.getMessage();
+                HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
+                int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+                if (!response.ended() && !response.closed()) {
+                    response.setStatusCode(status);
+                    String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+                    if (contentType != null) {
+                        // the HTTP header filter leaves Content-Type out, as Camel sets it apart
+                        response.putHeader("Content-Type", contentType);
+                    }
+                    message.getHeaders().forEach((name, value) -> {
+                        if (value != null && !filter.applyFilterToCamelHeaders(name, value, exchange)) {
+                            response.putHeader(name, value.toString());
+                        }
+                    });
+                    Object body = message.getBody();
+                    response.end(body instanceof byte[] bytes ? Buffer.buffer(bytes)
+                            : Buffer.buffer(body == null ? "" : message.getBody(String.class)));
+                }
+            } finally {
+                doneUoW(exchange);
+                releaseExchange(exchange, false);
+            }
+        }
+
+        private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {
+            LOG.error("Failed to handle request of exchange {}", exchange.getExchangeId(), failure);
+            end(ctx.response(), 500, ErrorBody.json(500, "Internal server error", null, null, exchange.getExchangeId()));
+            releaseExchange(exchange, false);
+        }
+
+        private static void end(HttpServerResponse response, int status, String json) {
+            if (!response.ended() && !response.closed()) {
+                response.setStatusCode(status).putHeader("Content-Type", ErrorBody.CONTENT_TYPE).end(json);
+            }
+        }
+    }
+}
