@@ -52,8 +52,11 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
         router.errorHandler(404, ctx -> error(ctx, 404, "Not found: the path is not part of the API"));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method not allowed"));
-        router.errorHandler(413, ctx -> error(ctx, 400,
-                "The message is larger than the limit of " + configuration.getMaxBodySize() + " bytes"));
+        router.errorHandler(413, ctx -> {
+            // close rather than drain the rest of an oversized body
+            ctx.response().putHeader("Connection", "close");
+            error(ctx, 400, "The message is larger than the limit of " + configuration.getMaxBodySize() + " bytes");
+        });
         router.errorHandler(400, ctx -> error(ctx, 400, "Bad request"));
         router.errorHandler(500, ctx -> error(ctx, 500, "Internal server error"));
 

@@ -1,0 +1,166 @@
+package io.github.kafkarestgateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * A running gateway: the real routes and properties of {@code routes/}, started by the same code as the run command,
+ * with a few properties overridden for the test (its broker, a free port, the test certificates, its key file).
+ * Talks to it over HTTPS with a client that trusts only the test CA.
+ */
+final class TestGateway implements AutoCloseable {
+
+    static final Path CERTS = Path.of("target/test-certs");
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A key for every topic and one for topics starting with {@code orders.} only. */
+    static final String ALL_TOPICS_KEY = ApiKeyStore.newKey();
+    static final String ORDERS_KEY = ApiKeyStore.newKey();
+    private static final Path KEYS_FILE = keysFile();
+    private static TestGateway shared;
+
+    private final Main main;
+    private final HttpClient client;
+    private final URI base;
+
+    private TestGateway(Map<String, String> overrides) throws Exception {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("gateway.http.port", "0");
+        properties.put("gateway.http.host", "localhost");
+        properties.put("gateway.tls.keystore", CERTS.resolve("server.p12").toString());
+        properties.put("gateway.tls.ca-certificate", CERTS.resolve("ca.pem").toString());
+        properties.put("gateway.auth.keys-file", KEYS_FILE.toString());
+        properties.put("gateway.auth.create-dev-key", "false");
+        properties.putAll(overrides);
+        if (!properties.containsKey("kafka.bootstrap.servers")) {
+            properties.put("kafka.bootstrap.servers", TestKafka.bootstrapServers());
+        }
+        main = new Main();
+        GatewayMain.configure(main, "routes");
+        properties.forEach(main::addOverrideProperty);
+        main.start();
+        int port = context().hasService(GatewayHttpServer.class).getPort();
+        base = URI.create("https://localhost:" + port);
+        client = HttpClient.newBuilder().sslContext(trustingTestCa()).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The gateway most tests share, started once per test JVM. */
+    static synchronized TestGateway shared() {
+        if (shared == null) {
+            try {
+                shared = new TestGateway(Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException("The shared gateway did not start", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** A gateway of its own, with further properties overridden; close it at the end of the test. */
+    static TestGateway start(Map<String, String> overrides) throws Exception {
+        return new TestGateway(overrides);
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    URI uri(String pathAndQuery) {
+        return base.resolve(pathAndQuery);
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30));
+    }
+
+    /** POST with the key as Bearer token; header pairs are name, value, name, value… */
+    HttpResponse<String> post(String pathAndQuery, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder builder = request(pathAndQuery)
+                .header("Authorization", "Bearer " + ALL_TOPICS_KEY)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.setHeader(headers[i], headers[i + 1]);
+        }
+        return send(builder.build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("Not JSON: " + response.body(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static SSLContext trustingTestCa() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(CERTS.resolve("ca.pem"))) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    private static Path keysFile() {
+        try {
+            Path file = Files.createTempDirectory("gateway-test-keys").resolve("api-keys.json");
+            ApiKeyStore.addKey(file, "all-topics", ALL_TOPICS_KEY, List.of("*"));
+            ApiKeyStore.addKey(file, "orders-writer", ORDERS_KEY, List.of("orders.*"));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.kafkarestgateway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The one real Kafka broker of the test JVM (KRaft, in-process), shared by all test classes. Topic auto-creation is
+ * off, as on IBM Cloud Event Streams, so unknown topics are 404.
+ */
+final class TestKafka {
+
+    private static final AtomicInteger TOPICS = new AtomicInteger();
+    private static EmbeddedKafka broker;
+    private static Admin admin;
+
+    private TestKafka() {
+    }
+
+    static synchronized String bootstrapServers() {
+        if (broker == null) {
+            try {
+                Path dir = Files.createTempDirectory("gateway-test-kafka");
+                broker = new EmbeddedKafka(dir, "localhost", 0, 0, Map.of(
+                        "auto.create.topics.enable", "false",
+                        "num.partitions", "1"));
+                broker.start();
+                admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    admin.close();
+                    broker.close();
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("The test broker did not start", e);
+            }
+        }
+        return broker.bootstrapServers();
+    }
+
+    /** A new topic with a unique name. */
+    static String createTopic(String prefix, int partitions, Map<String, String> configs) {
+        bootstrapServers();
+        String name = prefix + "-" + TOPICS.incrementAndGet();
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not create topic " + name, e);
+        }
+        return name;
+    }
+
+    static String createTopic(String prefix) {
+        return createTopic(prefix, 1, Map.of());
+    }
+
+    /** Reads the record at exactly this partition and offset, waiting up to 10 s for it. */
+    static ConsumerRecord<byte[], byte[]> recordAt(String topic, int partition, long offset) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("enable.auto.commit", "false");
+        props.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (record.offset() == offset) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No record at " + topic + "-" + partition + "@" + offset);
+    }
+
+    /** The number of records in the topic (end offset minus start offset, over all partitions). */
+    static long recordCount(String topic) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            long start = consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            return end - start;
+        }
+    }
+}
