@@ -44,7 +44,7 @@ public class ErrorResponse implements Processor {
         String incident = serverSide ? exchange.getExchangeId() : null;
         if (serverSide) {
             LOG.warn("{} {} topic={} principal={} id={} cause={}", error.status(), error.getMessage(), topic, principal,
-                    exchange.getExchangeId(), caught == null ? null : caught.toString());
+                    exchange.getExchangeId(), rootCause(caught));
             if (topicCheck != null && topic != null) {
                 topicCheck.forget(topic);
             }
@@ -93,6 +93,14 @@ public class ErrorResponse implements Processor {
 
     private static GatewayException kafka(int status, String message, ApiException cause, Map<String, String> headers) {
         return new GatewayException(status, message, (int) Errors.forException(cause).code(), headers, cause);
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? null : root.toString();
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -88,6 +88,7 @@ public class TopicCheck extends AsyncProcessorSupport {
                     if (cause instanceof UnknownTopicOrPartitionException) {
                         return autoCreateEnabled().handle((enabled, lookupFailure) -> {
                             if (lookupFailure != null) {
+                                unreachableUntil = System.currentTimeMillis() + retryBackoffMs;
                                 throw unavailable(topic, lookupFailure);
                             }
                             if (!enabled) {

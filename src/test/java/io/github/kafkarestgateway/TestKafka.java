@@ -1,5 +1,8 @@
 package io.github.kafkarestgateway;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +28,7 @@ final class TestKafka {
     private static final AtomicInteger TOPICS = new AtomicInteger();
     private static EmbeddedKafka broker;
     private static Admin admin;
+    private static PausableProxy proxy;
 
     private TestKafka() {
     }
@@ -33,13 +37,24 @@ final class TestKafka {
         if (broker == null) {
             try {
                 Path dir = Files.createTempDirectory("gateway-test-kafka");
-                broker = new EmbeddedKafka(dir, "localhost", 0, 0, Map.of(
+                int port = freePort();
+                int controllerPort = freePort();
+                int proxiedPort = freePort();
+                int proxyPort = freePort();
+                // a second listener, advertised at the proxy's address: clients bootstrapped there stay behind it
+                broker = new EmbeddedKafka(dir, "localhost", port, controllerPort, Map.of(
+                        "listeners", "PLAINTEXT://localhost:" + port + ",PROXIED://localhost:" + proxiedPort
+                                + ",CONTROLLER://localhost:" + controllerPort,
+                        "advertised.listeners", "PLAINTEXT://localhost:" + port + ",PROXIED://localhost:" + proxyPort,
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT",
                         "auto.create.topics.enable", "false",
                         "num.partitions", "1"));
                 broker.start();
+                proxy = new PausableProxy(proxyPort, new InetSocketAddress("localhost", proxiedPort));
                 admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     admin.close();
+                    proxy.close();
                     broker.close();
                 }));
             } catch (Exception e) {
@@ -47,6 +62,25 @@ final class TestKafka {
             }
         }
         return broker.bootstrapServers();
+    }
+
+    /** Bootstrap address of the same broker behind a proxy that {@link #proxy()} can pause. */
+    static String proxiedBootstrapServers() {
+        bootstrapServers();
+        return "localhost:" + proxy.port();
+    }
+
+    static PausableProxy proxy() {
+        bootstrapServers();
+        return proxy;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
     }
 
     /** A new topic with a unique name. */
@@ -67,8 +101,13 @@ final class TestKafka {
 
     /** Reads the record at exactly this partition and offset, waiting up to 10 s for it. */
     static ConsumerRecord<byte[], byte[]> recordAt(String topic, int partition, long offset) {
+        return recordAt(bootstrapServers(), topic, partition, offset);
+    }
+
+    /** Reads the record at exactly this partition and offset of the cluster at bootstrap, waiting up to 10 s. */
+    static ConsumerRecord<byte[], byte[]> recordAt(String bootstrap, String topic, int partition, long offset) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers());
+        props.put("bootstrap.servers", bootstrap);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         props.put("enable.auto.commit", "false");

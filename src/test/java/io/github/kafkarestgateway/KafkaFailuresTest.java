@@ -1,0 +1,81 @@
+package io.github.kafkarestgateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
+import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the client gets when Kafka cannot take the record: 503 for unreachable brokers, 408 for a produce timeout. */
+class KafkaFailuresTest {
+
+    @Test
+    void answersUnreachableBrokersWith503WithinTheConfiguredBound() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", "localhost:" + closedPort(),
+                "gateway.kafka.check-timeout-ms", "2000",
+                "gateway.kafka.unavailable-backoff-ms", "30000"))) {
+            long start = System.nanoTime();
+
+            HttpResponse<String> response = gateway.post("/topics/any-topic/records", "text/plain", bytes("v"));
+
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            JsonNode error = assertError(response, 503).get("error");
+            assertTrue(millis < 4_000, "answered after " + millis + " ms");
+            assertTrue(error.hasNonNull("incident"), response.body());
+            assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
+
+            // within the back-off, the next requests do not wait the whole bound again
+            long again = System.nanoTime();
+            assertError(gateway.post("/topics/any-topic/records", "text/plain", bytes("v")), 503);
+            assertTrue((System.nanoTime() - again) / 1_000_000 < 1_000);
+        }
+    }
+
+    @Test
+    void answersAProduceThatTimesOutWith408AndThenTheUnreachableClusterWith503() throws Exception {
+        String topic = TestKafka.createTopic("timeout");
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "2000",
+                "camel.component.kafka.deliveryTimeoutMs", "3000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.lingerMs", "0"))) {
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("before")).statusCode());
+            proxy.pause();
+            try {
+                long start = System.nanoTime();
+
+                HttpResponse<String> response = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"));
+
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                JsonNode error = assertError(response, 408).get("error");
+                assertTrue(millis >= 2_500 && millis < 6_000, "answered after " + millis + " ms");
+                assertEquals(topic, error.get("topic").asText());
+                assertEquals(7, error.get("kafka_error_code").asInt(), "REQUEST_TIMED_OUT");
+                assertTrue(error.hasNonNull("incident"), response.body());
+
+                // the timeout made the gateway check the cluster again: it does not answer, so 503
+                assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("w")), 503);
+            } finally {
+                proxy.resume();
+            }
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+}

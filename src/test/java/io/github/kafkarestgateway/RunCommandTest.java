@@ -1,0 +1,134 @@
+package io.github.kafkarestgateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The zero-setup run: with no Kafka cluster configured the gateway starts its embedded broker, makes a development
+ * key, and prints the endpoint, the certificate to trust and the key; what it prints works as documented, and the
+ * records survive a restart.
+ */
+class RunCommandTest {
+
+    private static final Pattern ENDPOINT = Pattern.compile("API endpoint : (https://\\S+)");
+    private static final Pattern TRUST = Pattern.compile("Trust \\(PEM\\)  : (\\S+)");
+    private static final Pattern KEY = Pattern.compile("API key      : (\\S+) ");
+
+    @Test
+    void startsTheEmbeddedBrokerPrintsWhatIsNeededAndKeepsRecordsAcrossRestarts(@TempDir Path dir) throws Exception {
+        Map<String, String> embedded = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", "",
+                "gateway.embedded-kafka.data-dir", dir.resolve("kafka").toString(),
+                "gateway.embedded-kafka.port", "0",
+                "gateway.embedded-kafka.controller-port", "0",
+                "gateway.auth.keys-file", dir.resolve("api-keys.json").toString(),
+                "gateway.auth.create-dev-key", "true"));
+
+        String banner;
+        JsonNode first;
+        String key;
+        try (Captured out = new Captured(); TestGateway gateway = TestGateway.start(embedded)) {
+            banner = out.text();
+            key = group(KEY, banner);
+            assertEquals(gateway.uri("/").toString(), group(ENDPOINT, banner) + "/");
+            assertEquals(TestGateway.CERTS.resolve("ca.pem").toAbsolutePath().toString(), group(TRUST, banner));
+            assertTrue(banner.contains("curl -X POST -H \"Authorization: Bearer " + key + "\""), banner);
+            assertFalse(Files.readString(dir.resolve("api-keys.json")).contains(key), "only the key's hash is stored");
+
+            HttpResponse<String> response = gateway.send(gateway.request("/topics/first-topic/records")
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "text/plain")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("test message")).build());
+            assertEquals(200, response.statusCode(), response.body());
+            first = TestGateway.json(response).get("metadata");
+            assertEquals("first-topic", first.get("topic").asText(), "the embedded broker creates topics on first use");
+        }
+
+        try (Captured out = new Captured(); TestGateway restarted = TestGateway.start(embedded)) {
+            assertFalse(out.text().contains(key), "the key is shown once");
+            HttpResponse<String> response = restarted.send(restarted.request("/topics/first-topic/records")
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("after restart")).build());
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(first.get("offset").asLong() + 1, TestGateway.json(response).get("metadata").get("offset").asLong());
+
+            String bootstrap = restarted.context().getComponent("kafka", KafkaComponent.class).getConfiguration()
+                    .getBrokers();
+            ConsumerRecord<byte[], byte[]> kept = TestKafka.recordAt(bootstrap, "first-topic", first.get("partition").asInt(),
+                    first.get("offset").asLong());
+            assertArrayEquals(bytes("test message"), kept.value());
+        }
+    }
+
+    @Test
+    void startsNoEmbeddedBrokerWhenAClusterIsConfigured(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("kafka");
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.embedded-kafka.data-dir", data.toString()))) {
+            String topic = TestKafka.createTopic("external");
+            HttpResponse<String> response = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"));
+
+            assertEquals(200, response.statusCode(), response.body());
+            assertFalse(Files.exists(data), "no embedded broker was started");
+        }
+    }
+
+    private static String group(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        assertTrue(matcher.find(), pattern + " not in: " + text);
+        return matcher.group(1);
+    }
+
+    /** Captures what is printed on System.out while open, and still prints it. */
+    private static final class Captured implements AutoCloseable {
+        private final PrintStream original = System.out;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Captured() {
+            System.setOut(new PrintStream(new java.io.OutputStream() {
+                @Override
+                public synchronized void write(int b) {
+                    bytes.write(b);
+                    original.write(b);
+                }
+
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    bytes.write(b, off, len);
+                    original.write(b, off, len);
+                }
+            }, true, StandardCharsets.UTF_8));
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            System.setOut(original);
+        }
+    }
+}
