@@ -3,7 +3,12 @@ package io.github.kafkarestgateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +71,40 @@ class KafkaFailuresTest {
 
                 // the timeout made the gateway check the cluster again: it does not answer, so 503
                 assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("w")), 503);
+            } finally {
+                proxy.resume();
+            }
+        }
+    }
+
+    @Test
+    void requestsWaitingForKafkaHoldNoThread() throws Exception {
+        String topic = TestKafka.createTopic("waiting");
+        PausableProxy proxy = TestKafka.proxy();
+        int requests = 60;
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "camel.component.kafka.deliveryTimeoutMs", "3000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.lingerMs", "0"))) {
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("before")).statusCode());
+            proxy.pause();
+            try {
+                long start = System.nanoTime();
+                List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+                for (int i = 0; i < requests; i++) {
+                    pending.add(gateway.client().sendAsync(gateway.request("/topics/" + topic + "/records")
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString("r" + i)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                for (CompletableFuture<HttpResponse<String>> response : pending) {
+                    assertError(response.get(30, TimeUnit.SECONDS), 408);
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                // three times the Vert.x worker pool (20) waits together: one delivery timeout, not three in turn
+                assertTrue(millis < 7_000, requests + " waiting requests answered after " + millis + " ms");
             } finally {
                 proxy.resume();
             }

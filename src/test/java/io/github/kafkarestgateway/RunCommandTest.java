@@ -95,6 +95,23 @@ class RunCommandTest {
         }
     }
 
+    @Test
+    void passesKafkaPrefixedPropertiesToTheProducerAndTheAdminClient() throws Exception {
+        String topic = TestKafka.createTopic("client-props");
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.interceptor.classes", RecordingInterceptor.class.getName()))) {
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+            assertTrue(RecordingInterceptor.TOPICS.contains(topic), "the producer used kafka.interceptor.classes");
+        }
+        // TLS to a plaintext listener cannot work: the admin client took kafka.security.protocol
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.security.protocol", "SSL",
+                "gateway.kafka.check-timeout-ms", "1500"))) {
+            ErrorResponsesTest.assertError(
+                    gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")), 503);
+        }
+    }
+
     private static String group(Pattern pattern, String text) {
         Matcher matcher = pattern.matcher(text);
         assertTrue(matcher.find(), pattern + " not in: " + text);
