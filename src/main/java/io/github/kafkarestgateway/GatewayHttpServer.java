@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,6 +37,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private final Path keyStore;
     private final String keyStorePassword;
     private volatile HttpServer httpServer;
+    private Vertx vertx;
 
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Path keyStore,
                              String keyStorePassword) {
@@ -89,6 +91,20 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
             httpServer = null;
         }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Failed to close Vert.x: {}", e.toString());
+        }
+    }
+
+    /** A Vert.x instance of this server's own, closed in {@link #stopServer()}. */
+    @Override
+    protected Vertx lookupVertx() {
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+        }
+        return vertx;
     }
 
     @Override
