@@ -10,8 +10,8 @@ import org.apache.camel.Processor;
 
 /**
  * Checks the caller's API key: {@code Authorization: Bearer <key>} or HTTP Basic with user {@code token} and the
- * key as password. Missing or unknown key: 401 with {@code WWW-Authenticate}; a key without permission for the
- * topic: 403. Sets the variable {@code principal} (the key's name, never the key) for the rest of the route.
+ * key as password. Missing or unknown key: 401 with {@code WWW-Authenticate}; a key without the required role or
+ * without permission for the topic: 403. Sets the variable {@code principal} (the key's name, never the key) for the rest of the route.
  */
 public class ApiKeyAuthenticator implements Processor {
 
@@ -20,9 +20,17 @@ public class ApiKeyAuthenticator implements Processor {
             Map.of("WWW-Authenticate", "Bearer realm=\"kafka-rest-gateway\", Basic realm=\"kafka-rest-gateway\"");
 
     private final ApiKeyStore keys;
+    private final String requiredRole;
+    private final boolean topicScoped;
 
-    public ApiKeyAuthenticator(ApiKeyStore keys) {
+    /**
+     * @param requiredRole the role the caller needs ({@link ApiKeyStore#WRITER} to produce)
+     * @param topicScoped  whether the path names a topic the caller's topic patterns must allow
+     */
+    public ApiKeyAuthenticator(ApiKeyStore keys, String requiredRole, boolean topicScoped) {
         this.keys = keys;
+        this.requiredRole = requiredRole;
+        this.topicScoped = topicScoped;
     }
 
     @Override
@@ -32,9 +40,14 @@ public class ApiKeyAuthenticator implements Processor {
                 .orElseThrow(() -> unauthorized("Missing credentials: send Authorization: Bearer <api key>"));
         ApiKeyStore.Principal principal = keys.authenticate(key)
                 .orElseThrow(() -> unauthorized("Unauthorized: the API key is not valid"));
-        String topic = HttpRequests.topic(exchange);
-        if (topic == null || !principal.mayProduceTo(topic)) {
-            throw new GatewayException(403, "Forbidden: not authorized to produce to topic '" + topic + "'");
+        if (!principal.hasRole(requiredRole)) {
+            throw new GatewayException(403, "Forbidden: this key does not have the role '" + requiredRole + "'");
+        }
+        if (topicScoped) {
+            String topic = HttpRequests.topic(exchange);
+            if (topic == null || !principal.mayProduceTo(topic)) {
+                throw new GatewayException(403, "Forbidden: not authorized to produce to topic '" + topic + "'");
+            }
         }
         exchange.setVariable(PRINCIPAL, principal.name());
     }

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,8 +26,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The API keys the gateway accepts, read from a JSON file that holds only SHA-256 hashes of the keys:
- * <pre>{"keys":[{"name":"dev","hash":"sha256:&lt;hex&gt;","topics":["*"]}]}</pre>
- * Topic patterns are exact names, prefixes ending in {@code *} ({@code orders.*}) or {@code *}.
+ * <pre>{"keys":[{"name":"dev","hash":"sha256:&lt;hex&gt;","topics":["*"],"roles":["writer"]}]}</pre>
+ * Topic patterns are exact names, prefixes ending in {@code *} ({@code orders.*}) or {@code *}. Roles:
+ * {@code writer} (the default) produces; {@code operator} also uses the operator endpoints.
  * Keys are random 256-bit values, so a plain SHA-256 is a safe, fast one-way hash for them.
  */
 public final class ApiKeyStore {
@@ -34,8 +37,17 @@ public final class ApiKeyStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String HASH_PREFIX = "sha256:";
 
-    /** Who called, and where that caller may produce. */
-    public record Principal(String name, List<String> topicPatterns) {
+    /** Produces to the topics of the key. */
+    public static final String WRITER = "writer";
+    /** Also uses the operator endpoints (dead-letter list and replay). */
+    public static final String OPERATOR = "operator";
+
+    /** Who called, where that caller may produce, and its roles. */
+    public record Principal(String name, List<String> topicPatterns, Set<String> roles) {
+
+        public boolean hasRole(String role) {
+            return roles.contains(role) || roles.contains(OPERATOR);
+        }
 
         public boolean mayProduceTo(String topic) {
             for (String pattern : topicPatterns) {
@@ -66,7 +78,13 @@ public final class ApiKeyStore {
             }
             List<String> topics = new ArrayList<>();
             key.path("topics").forEach(t -> topics.add(t.asText()));
-            byHash.put(hash.substring(HASH_PREFIX.length()).toLowerCase(), new Principal(name, List.copyOf(topics)));
+            Set<String> roles = new LinkedHashSet<>();
+            key.path("roles").forEach(r -> roles.add(r.asText()));
+            if (roles.isEmpty()) {
+                roles.add(WRITER);
+            }
+            byHash.put(hash.substring(HASH_PREFIX.length()).toLowerCase(),
+                    new Principal(name, List.copyOf(topics), Set.copyOf(roles)));
         }
         return new ApiKeyStore(byHash);
     }
@@ -101,7 +119,8 @@ public final class ApiKeyStore {
     /**
      * Adds a key to the file (creating it if absent), written atomically; the file keeps only the hash.
      */
-    public static void addKey(Path file, String name, String key, List<String> topics) throws IOException {
+    public static void addKey(Path file, String name, String key, List<String> topics, List<String> roles)
+            throws IOException {
         ObjectNode root = Files.exists(file) ? (ObjectNode) MAPPER.readTree(file.toFile()) : MAPPER.createObjectNode();
         ArrayNode keys = root.has("keys") ? (ArrayNode) root.get("keys") : root.putArray("keys");
         ObjectNode entry = keys.addObject();
@@ -109,6 +128,8 @@ public final class ApiKeyStore {
         entry.put("hash", HASH_PREFIX + sha256Hex(key));
         ArrayNode topicArray = entry.putArray("topics");
         topics.forEach(topicArray::add);
+        ArrayNode roleArray = entry.putArray("roles");
+        roles.forEach(roleArray::add);
         entry.put("created", Instant.now().toString());
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and one
- * log line (with the exchange id, which is also the {@code incident} of 408 and 5xx answers). Never a stack trace
- * to the client.
+ * log line. The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the exchange id when nothing
+ * was kept). Never a stack trace to the client.
  */
 public class ErrorResponse implements Processor {
 
@@ -36,15 +36,18 @@ public class ErrorResponse implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Throwable caught = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        GatewayException error = toGatewayException(caught);
+        GatewayException error = exchange.getVariable(FailureClassifier.FAILURE, GatewayException.class);
+        if (error == null) {
+            error = toGatewayException(unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+        }
         String topic = exchange.getVariable(RequestValidator.TOPIC, String.class);
         String principal = exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class);
+        String deadLetterId = exchange.getVariable(DeadLetterWriter.DEAD_LETTER_ID, String.class);
         boolean serverSide = error.status() >= 500 || error.status() == 408;
-        String incident = serverSide ? exchange.getExchangeId() : null;
+        String incident = deadLetterId != null ? deadLetterId : serverSide ? exchange.getExchangeId() : null;
         if (serverSide) {
-            LOG.warn("{} {} topic={} principal={} id={} cause={}", error.status(), error.getMessage(), topic, principal,
-                    exchange.getExchangeId(), rootCause(caught));
+            LOG.warn("{} {} topic={} principal={} id={} incident={} cause={}", error.status(), error.getMessage(), topic,
+                    principal, exchange.getExchangeId(), incident, rootCause(error.getCause()));
             if (topicCheck != null && topic != null) {
                 topicCheck.forget(topic);
             }
@@ -65,6 +68,9 @@ public class ErrorResponse implements Processor {
     static GatewayException toGatewayException(Throwable failure) {
         if (failure instanceof GatewayException gateway) {
             return gateway;
+        }
+        if (failure instanceof java.io.IOException io) {
+            return new GatewayException(500, "Internal server error", null, Map.of(), io);
         }
         if (failure instanceof TimeoutException timeout) {
             // the topic check passed, so missing metadata means the brokers stopped answering
@@ -88,7 +94,7 @@ public class ErrorResponse implements Processor {
         if (failure instanceof ApiException e) {
             return kafka(500, "Kafka error: " + e.getClass().getSimpleName(), e, Map.of());
         }
-        return new GatewayException(500, "Internal server error");
+        return new GatewayException(500, "Internal server error", null, Map.of(), failure);
     }
 
     private static GatewayException kafka(int status, String message, ApiException cause, Map<String, String> headers) {
@@ -103,7 +109,7 @@ public class ErrorResponse implements Processor {
         return root == null ? null : root.toString();
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         while ((current instanceof CompletionException || current instanceof ExecutionException
                 || current instanceof CamelExecutionException) && current.getCause() != null) {

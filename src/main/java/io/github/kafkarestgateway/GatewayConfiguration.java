@@ -63,6 +63,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     private long topicCacheMs;
     @PropertyInject(value = "gateway.kafka.unavailable-backoff-ms", defaultValue = "1000")
     private long unavailableBackoffMs;
+    @PropertyInject(value = "gateway.dead-letter.journal", defaultValue = "data/dead-letters/journal.jsonl")
+    private String deadLetterJournal;
+    @PropertyInject(value = "gateway.dead-letter.min-free-bytes", defaultValue = "67108864")
+    private long deadLetterMinFreeBytes;
+    @PropertyInject(value = "gateway.dead-letter.replay-timeout-ms", defaultValue = "10000")
+    private long replayTimeoutMs;
     @PropertyInject(value = "gateway.embedded-kafka.data-dir", defaultValue = "data/kafka")
     private String embeddedDataDir;
     @PropertyInject(value = "gateway.embedded-kafka.port", defaultValue = "9092")
@@ -100,17 +106,30 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("topicCheck", topicCheck);
         context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck));
 
+        DeadLetterJournal journal = new DeadLetterJournal(Path.of(deadLetterJournal), deadLetterMinFreeBytes).open();
+        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs);
+        context.addService(closing(() -> {
+            replayer.close();
+            journal.close();
+        }), true, true);
+        context.getRegistry().bind("deadLetterStoreCheck", new DeadLetterStoreCheck(journal));
+        context.getRegistry().bind("deadLetterWriter", new DeadLetterWriter(journal));
+        context.getRegistry().bind("listDeadLetters", new DeadLetterEndpoints.ListEntries(journal));
+        context.getRegistry().bind("replayDeadLetters", new DeadLetterEndpoints.ReplayPending(replayer));
+        context.getRegistry().bind("readinessCheck", new ReadinessCheck(admin, journal, continuation, checkTimeoutMs));
+
         Path keys = Path.of(keysFile);
         String newKey = null;
         if (!Files.exists(keys) && createDevKey) {
             newKey = ApiKeyStore.newKey();
-            ApiKeyStore.addKey(keys, "dev", newKey, List.of("*"));
+            ApiKeyStore.addKey(keys, "dev", newKey, List.of("*"), List.of(ApiKeyStore.OPERATOR));
             LOG.info("Created the development API key 'dev' for all topics in {}; it is printed once, when the"
                     + " gateway is ready", keys);
         }
         ApiKeyStore store = ApiKeyStore.load(keys);
         LOG.info("Loaded {} API key(s) from {}", store.size(), keys.toAbsolutePath());
-        context.getRegistry().bind("apiKeyAuthenticator", new ApiKeyAuthenticator(store));
+        context.getRegistry().bind("apiKeyAuthenticator", new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true));
+        context.getRegistry().bind("operatorAuthenticator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false));
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
@@ -137,6 +156,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 banner(endpoint + server.getPort(), shownKey, keys, kafkaShown);
             }
         });
+    }
+
+    @BindToRegistry("failureClassifier")
+    public FailureClassifier failureClassifier() {
+        return new FailureClassifier();
     }
 
     @BindToRegistry("produceResponse")

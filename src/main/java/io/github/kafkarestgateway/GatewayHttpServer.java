@@ -52,7 +52,15 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     protected void startServer() throws Exception {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
-        router.errorHandler(404, ctx -> error(ctx, 404, "Not found: the path is not part of the API"));
+        router.errorHandler(404, ctx -> {
+            // while stopping, the routes are gone before the server: say so rather than "not found"
+            if (getCamelContext().isStopping()) {
+                ctx.response().putHeader("Retry-After", "5");
+                error(ctx, 503, "The gateway is shutting down");
+            } else {
+                error(ctx, 404, "Not found: the path is not part of the API");
+            }
+        });
         router.errorHandler(405, ctx -> error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> {
             // close rather than drain the rest of an oversized body

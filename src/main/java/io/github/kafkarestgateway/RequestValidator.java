@@ -21,6 +21,7 @@ import org.apache.camel.Processor;
 public class RequestValidator implements Processor {
 
     public static final String TOPIC = "topic";
+    public static final String CONTENT_TYPE = "contentType";
 
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> TEXT_TYPES = Set.of(
@@ -47,7 +48,8 @@ public class RequestValidator implements Processor {
         }
         exchange.setVariable(TOPIC, topic);
 
-        String mediaType = mediaType(request.getHeader("Content-Type"));
+        String contentType = request.getHeader("Content-Type");
+        String mediaType = mediaType(contentType);
         boolean json = JSON_TYPES.contains(mediaType);
         if (!json && !TEXT_TYPES.contains(mediaType)) {
             throw new GatewayException(415, mediaType.isEmpty()
@@ -55,6 +57,7 @@ public class RequestValidator implements Processor {
                     : "Unsupported content type '" + mediaType + "'");
         }
 
+        exchange.setVariable(CONTENT_TYPE, contentType);
         Buffer buffer = exchange.getMessage().getBody(Buffer.class);
         if (buffer == null || buffer.length() == 0) {
             throw new GatewayException(411, "Length Required: the request has no data");

@@ -32,13 +32,15 @@ final class TestGateway implements AutoCloseable {
 
     static final Path CERTS = Path.of("target/test-certs");
     static final ObjectMapper JSON = new ObjectMapper();
-    /** A key for every topic and one for topics starting with {@code orders.} only. */
+    /** A key for every topic, one for topics starting with {@code orders.} only, and an operator's key. */
     static final String ALL_TOPICS_KEY = ApiKeyStore.newKey();
     static final String ORDERS_KEY = ApiKeyStore.newKey();
+    static final String OPERATOR_KEY = ApiKeyStore.newKey();
     private static final Path KEYS_FILE = keysFile();
     private static TestGateway shared;
 
     private final Main main;
+    private final Path journal;
     private final HttpClient client;
     private final URI base;
 
@@ -50,7 +52,10 @@ final class TestGateway implements AutoCloseable {
         properties.put("gateway.tls.ca-certificate", CERTS.resolve("ca.pem").toString());
         properties.put("gateway.auth.keys-file", KEYS_FILE.toString());
         properties.put("gateway.auth.create-dev-key", "false");
+        properties.put("gateway.dead-letter.journal",
+                Files.createTempDirectory("gateway-test-dead-letters").resolve("journal.jsonl").toString());
         properties.putAll(overrides);
+        journal = Path.of(properties.get("gateway.dead-letter.journal"));
         if (!properties.containsKey("kafka.bootstrap.servers")) {
             properties.put("kafka.bootstrap.servers", TestKafka.bootstrapServers());
         }
@@ -79,6 +84,11 @@ final class TestGateway implements AutoCloseable {
     /** A gateway of its own, with further properties overridden; close it at the end of the test. */
     static TestGateway start(Map<String, String> overrides) throws Exception {
         return new TestGateway(overrides);
+    }
+
+    /** This gateway's dead-letter journal. */
+    Path journal() {
+        return journal;
     }
 
     CamelContext context() {
@@ -156,8 +166,9 @@ final class TestGateway implements AutoCloseable {
     private static Path keysFile() {
         try {
             Path file = Files.createTempDirectory("gateway-test-keys").resolve("api-keys.json");
-            ApiKeyStore.addKey(file, "all-topics", ALL_TOPICS_KEY, List.of("*"));
-            ApiKeyStore.addKey(file, "orders-writer", ORDERS_KEY, List.of("orders.*"));
+            ApiKeyStore.addKey(file, "all-topics", ALL_TOPICS_KEY, List.of("*"), List.of(ApiKeyStore.WRITER));
+            ApiKeyStore.addKey(file, "orders-writer", ORDERS_KEY, List.of("orders.*"), List.of(ApiKeyStore.WRITER));
+            ApiKeyStore.addKey(file, "operator", OPERATOR_KEY, List.of("*"), List.of(ApiKeyStore.OPERATOR));
             return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,256 @@
+package io.github.kafkarestgateway;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead-letter store: an append-only journal of JSON lines on local disk. Each failed request is one
+ * {@code "entry"} line (topic, key, headers and value in Base64, content type, principal, request id, reason, time);
+ * a replay adds a {@code "replayed"} line with the id and where the record landed. Every line is forced to disk before
+ * {@link #append} returns, so an entry whose id the client was given survives a crash of the gateway; a line torn by a
+ * crash while being written is skipped when reading. One gateway process owns the journal (a file lock).
+ */
+public final class DeadLetterJournal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterJournal.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    /** A dead letter as stored. Binary fields are raw bytes; key may be null. */
+    public record Entry(String id, Instant time, String topic, byte[] key, List<Map.Entry<String, byte[]>> headers,
+                        byte[] value, String contentType, String principal, String requestId, int status,
+                        String reason, Replay replayed) {
+    }
+
+    /** Where a replayed entry landed. */
+    public record Replay(Instant time, int partition, long offset) {
+    }
+
+    private final Path file;
+    private final long minFreeBytes;
+    private FileChannel channel;
+    private FileLock lock;
+    private volatile String unwritable;
+    private volatile String problem;
+    private volatile long lastCheck;
+
+    /**
+     * @param file         the journal file (its folder is created)
+     * @param minFreeBytes below this much free space the store counts as full and refuses new entries
+     */
+    public DeadLetterJournal(Path file, long minFreeBytes) {
+        this.file = file;
+        this.minFreeBytes = minFreeBytes;
+    }
+
+    /** Opens the journal; a store that cannot be opened is reported by {@link #problem()}, not thrown. */
+    public synchronized DeadLetterJournal open() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("another process holds the dead-letter journal " + file);
+            }
+            unwritable = null;
+        } catch (IOException e) {
+            closeChannel();
+            unwritable = "dead-letter store " + file + " cannot be written: " + e.getMessage();
+            LOG.error("{}", unwritable);
+        }
+        lastCheck = 0;
+        return this;
+    }
+
+    /**
+     * Null when entries can be stored; otherwise why not (no free space, not writable). Checked again at most once a
+     * second, so a store that recovers (space freed, folder made writable) is used again without a restart.
+     */
+    public String problem() {
+        long now = System.currentTimeMillis();
+        if (now - lastCheck >= 1000) {
+            lastCheck = now;
+            refresh();
+        }
+        return problem;
+    }
+
+    private synchronized void refresh() {
+        if (channel == null) {
+            open();
+        }
+        try {
+            checkSpace();
+            problem = unwritable;
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Stores an entry durably (forced to disk) and returns its id. */
+    public synchronized String append(String topic, byte[] key, Map<String, byte[]> headers, byte[] value,
+                                      String contentType, String principal, String requestId, int status,
+                                      String reason) throws IOException {
+        if (channel == null) {
+            throw new IOException(unwritable);
+        }
+        checkSpace();
+        String id = "dl-" + UUID.randomUUID();
+        ObjectNode line = MAPPER.createObjectNode();
+        line.put("type", "entry");
+        line.put("id", id);
+        line.put("time", Instant.now().toString());
+        line.put("topic", topic);
+        line.put("key", key == null ? null : B64.encodeToString(key));
+        ArrayNode headerArray = line.putArray("headers");
+        if (headers != null) {
+            headers.forEach((name, bytes) -> headerArray.addObject().put("name", name).put("value", B64.encodeToString(bytes)));
+        }
+        line.put("value", value == null ? null : B64.encodeToString(value));
+        line.put("contentType", contentType);
+        line.put("principal", principal);
+        line.put("requestId", requestId);
+        line.put("status", status);
+        line.put("reason", reason);
+        write(line);
+        return id;
+    }
+
+    /** Records that an entry was re-delivered and acknowledged at this partition and offset. */
+    public synchronized void markReplayed(String id, int partition, long offset) throws IOException {
+        ObjectNode line = MAPPER.createObjectNode();
+        line.put("type", "replayed");
+        line.put("id", id);
+        line.put("time", Instant.now().toString());
+        line.put("partition", partition);
+        line.put("offset", offset);
+        write(line);
+    }
+
+    /** Every entry, in the order they were stored, with its replay if any. */
+    public List<Entry> entries() throws IOException {
+        return read(file);
+    }
+
+    /** Reads a journal file (also while another process owns it, or after a crash). */
+    public static List<Entry> read(Path file) throws IOException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String text; (text = reader.readLine()) != null; ) {
+                JsonNode line;
+                try {
+                    line = MAPPER.readTree(text);
+                } catch (IOException torn) {
+                    LOG.warn("Skipping an unreadable line of {} (torn by a crash?)", file);
+                    continue;
+                }
+                String id = line.path("id").asText();
+                if ("entry".equals(line.path("type").asText())) {
+                    entries.put(id, entry(line));
+                } else if ("replayed".equals(line.path("type").asText()) && entries.containsKey(id)) {
+                    Entry e = entries.get(id);
+                    entries.put(id, new Entry(e.id(), e.time(), e.topic(), e.key(), e.headers(), e.value(),
+                            e.contentType(), e.principal(), e.requestId(), e.status(), e.reason(),
+                            new Replay(Instant.parse(line.path("time").asText()), line.path("partition").asInt(),
+                                    line.path("offset").asLong())));
+                }
+            }
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    @Override
+    public synchronized void close() {
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing the dead-letter journal: {}", e.toString());
+        }
+        lock = null;
+        channel = null;
+    }
+
+    private void write(ObjectNode line) throws IOException {
+        byte[] bytes = (MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            unwritable = "dead-letter store " + file + " cannot be written: " + e.getMessage();
+            problem = unwritable;
+            closeChannel();
+            throw e;
+        }
+    }
+
+    private void checkSpace() throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < minFreeBytes) {
+            throw new IOException("dead-letter store " + dir + " is full: " + free + " bytes free, "
+                    + minFreeBytes + " required");
+        }
+    }
+
+    private static Entry entry(JsonNode line) {
+        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
+        line.path("headers").forEach(h -> headers.add(Map.entry(h.path("name").asText(),
+                B64D.decode(h.path("value").asText()))));
+        return new Entry(line.path("id").asText(), Instant.parse(line.path("time").asText()),
+                line.path("topic").isNull() ? null : line.path("topic").asText(null),
+                bytes(line.path("key")), List.copyOf(headers), bytes(line.path("value")),
+                line.path("contentType").asText(null), line.path("principal").asText(null),
+                line.path("requestId").asText(null), line.path("status").asInt(), line.path("reason").asText(null),
+                null);
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : B64D.decode(node.asText());
+    }
+}
