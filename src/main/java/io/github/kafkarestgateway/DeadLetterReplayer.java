@@ -1,16 +1,24 @@
 package io.github.kafkarestgateway;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Re-delivers dead letters to Kafka: one at a time in the order they were stored (so per topic and key the original
  * order holds), with their key and headers plus a header naming the dead-letter id. An entry is marked replayed only
  * after the broker acknowledged it; the first failure stops the run, so no later entry overtakes an earlier one.
- * One replay runs at a time.
+ * An entry that timed out (408) may have been written after all: it is looked for first and re-sent only if absent,
+ * so each dead letter ends up in Kafka once. One replay runs at a time.
  */
 public class DeadLetterReplayer implements AutoCloseable {
 
@@ -34,11 +43,20 @@ public class DeadLetterReplayer implements AutoCloseable {
     private final DeadLetterJournal journal;
     private final Map<String, Object> producerProperties;
     private final long timeoutMs;
+    private final long lookbackMs;
+    private final Map<String, Object> consumerProperties;
     private KafkaProducer<byte[], byte[]> producer;
+    private KafkaConsumer<byte[], byte[]> consumer;
 
-    public DeadLetterReplayer(DeadLetterJournal journal, Map<String, Object> kafkaClient, long timeoutMs) {
+    /**
+     * @param timeoutMs  bound for re-delivering one entry
+     * @param lookbackMs how far before a 408's failure to look for the record having been written after all
+     */
+    public DeadLetterReplayer(DeadLetterJournal journal, Map<String, Object> kafkaClient, long timeoutMs,
+                              long lookbackMs) {
         this.journal = journal;
         this.timeoutMs = timeoutMs;
+        this.lookbackMs = lookbackMs;
         Map<String, Object> props = new HashMap<>(kafkaClient);
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
@@ -50,6 +68,13 @@ public class DeadLetterReplayer implements AutoCloseable {
         props.put("value.serializer", ByteArraySerializer.class.getName());
         props.put("client.id", "rest-gateway-dead-letter-replay");
         this.producerProperties = props;
+        Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
+        consumerProps.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        consumerProps.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        consumerProps.put("enable.auto.commit", "false");
+        consumerProps.put("isolation.level", "read_committed");
+        consumerProps.put("client.id", "rest-gateway-dead-letter-check");
+        this.consumerProperties = consumerProps;
     }
 
     public synchronized Result replay() {
@@ -70,13 +95,23 @@ public class DeadLetterReplayer implements AutoCloseable {
                 continue;
             }
             try {
+                Optional<ConsumerRecord<byte[], byte[]>> written = entry.status() == 408 ? findWritten(entry) : Optional.empty();
+                if (written.isPresent()) {
+                    // the timed-out write did land after all: record where, and do not write it twice
+                    ConsumerRecord<byte[], byte[]> found = written.get();
+                    journal.markReplayed(entry.id(), found.partition(), found.offset());
+                    replayed.add(Map.of("id", entry.id(), "topic", found.topic(), "partition", found.partition(),
+                            "offset", found.offset(), "resent", false));
+                    left--;
+                    continue;
+                }
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(entry.topic(), null, entry.key(), entry.value());
                 entry.headers().forEach(h -> record.headers().add(new RecordHeader(h.getKey(), h.getValue())));
                 record.headers().add(ID_HEADER, entry.id().getBytes(StandardCharsets.UTF_8));
                 RecordMetadata metadata = producer().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
                 journal.markReplayed(entry.id(), metadata.partition(), metadata.offset());
                 replayed.add(Map.of("id", entry.id(), "topic", metadata.topic(), "partition", metadata.partition(),
-                        "offset", metadata.offset()));
+                        "offset", metadata.offset(), "resent", true));
                 left--;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -95,6 +130,63 @@ public class DeadLetterReplayer implements AutoCloseable {
         return new Result(replayed, left, notReplayable, error);
     }
 
+    /**
+     * A 408 means the outcome is unknown: the producer gave up waiting, but the broker may still have written the
+     * record. Looks for it (same key, value and headers) among the topic's records written since shortly before the
+     * failure.
+     */
+    private Optional<ConsumerRecord<byte[], byte[]>> findWritten(DeadLetterJournal.Entry entry) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer();
+        List<TopicPartition> partitions = consumer.partitionsFor(entry.topic(), Duration.ofMillis(timeoutMs)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        long from = entry.time().toEpochMilli() - lookbackMs;
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, from));
+        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, Duration.ofMillis(timeoutMs));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofMillis(timeoutMs));
+        consumer.assign(partitions);
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp start = starts.get(tp);
+            consumer.seek(tp, start == null ? ends.get(tp) : start.offset());
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+                && System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
+                        && sameContent(record, entry)) {
+                    return Optional.of(record);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameContent(ConsumerRecord<byte[], byte[]> record, DeadLetterJournal.Entry entry) {
+        if (!Arrays.equals(record.key(), entry.key()) || !Arrays.equals(record.value(), entry.value())) {
+            return false;
+        }
+        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
+        record.headers().forEach(h -> headers.add(Map.entry(h.key(), h.value())));
+        if (headers.size() != entry.headers().size()) {
+            return false;
+        }
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.get(i).getKey().equals(entry.headers().get(i).getKey())
+                    || !Arrays.equals(headers.get(i).getValue(), entry.headers().get(i).getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        if (consumer == null) {
+            consumer = new KafkaConsumer<>(consumerProperties);
+        }
+        return consumer;
+    }
+
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(producerProperties);
@@ -107,6 +199,10 @@ public class DeadLetterReplayer implements AutoCloseable {
         if (producer != null) {
             producer.close();
             producer = null;
+        }
+        if (consumer != null) {
+            consumer.close();
+            consumer = null;
         }
     }
 }

@@ -69,6 +69,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private long deadLetterMinFreeBytes;
     @PropertyInject(value = "gateway.dead-letter.replay-timeout-ms", defaultValue = "10000")
     private long replayTimeoutMs;
+    @PropertyInject(value = "gateway.dead-letter.replay-lookback-ms", defaultValue = "120000")
+    private long replayLookbackMs;
     @PropertyInject(value = "gateway.embedded-kafka.data-dir", defaultValue = "data/kafka")
     private String embeddedDataDir;
     @PropertyInject(value = "gateway.embedded-kafka.port", defaultValue = "9092")
@@ -107,7 +109,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck));
 
         DeadLetterJournal journal = new DeadLetterJournal(Path.of(deadLetterJournal), deadLetterMinFreeBytes).open();
-        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs);
+        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs);
         context.addService(closing(() -> {
             replayer.close();
             journal.close();

@@ -1,0 +1,156 @@
+package io.github.kafkarestgateway;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
+import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static io.github.kafkarestgateway.ProduceApiTest.headers;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Failed deliveries are kept before they are answered, client errors are not, and operators replay them once. */
+class DeadLetterTest {
+
+    @Test
+    void keepsEachFailedDeliveryBeforeAnsweringAndReplaysItExactlyOnce() throws Exception {
+        String topic = TestKafka.createTopic("dead-letters");
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1500",
+                "camel.component.kafka.deliveryTimeoutMs", "2000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.lingerMs", "0"))) {
+            String records = "/topics/" + topic + "/records";
+            assertEquals(200, gateway.post(records, "text/plain", bytes("before")).statusCode());
+            List<String> incidents = new ArrayList<>();
+            proxy.pause();
+            try {
+                HttpResponse<String> timedOut = gateway.post(records + "?key=k1&headers=colour:726564",
+                        "application/json; charset=utf-8", bytes("{\"n\":1}"), "X-Kafka-Header-Trace", "t-1");
+                incidents.add(assertError(timedOut, 408).get("error").get("incident").asText());
+                HttpResponse<String> unavailable = gateway.post(records + "?key=k1", "text/plain", bytes("second"));
+                incidents.add(assertError(unavailable, 503).get("error").get("incident").asText());
+
+                // kept on disk by the time the client has its answer
+                List<DeadLetterJournal.Entry> kept = DeadLetterJournal.read(gateway.journal());
+                assertEquals(incidents, kept.stream().map(DeadLetterJournal.Entry::id).toList());
+                DeadLetterJournal.Entry first = kept.get(0);
+                assertEquals(topic, first.topic());
+                assertArrayEquals(bytes("k1"), first.key());
+                assertArrayEquals(bytes("{\"n\":1}"), first.value());
+                assertEquals("application/json; charset=utf-8", first.contentType());
+                assertEquals("all-topics", first.principal());
+                assertEquals(408, first.status());
+                assertEquals(List.of("colour", "Trace"), first.headers().stream().map(Map.Entry::getKey).toList());
+                assertEquals(503, kept.get(1).status());
+
+                // client errors are answered directly, never kept
+                assertError(gateway.post(records, "application/json", bytes("{")), 400);
+                assertError(gateway.post(records, "text/plain", bytes("v"), "Authorization", "Bearer nope"), 401);
+                assertError(gateway.post(records, "image/png", bytes("v")), 415);
+                assertEquals(2, DeadLetterJournal.read(gateway.journal()).size());
+            } finally {
+                proxy.resume();
+            }
+            // the paused bytes of the timed-out produce reach the broker now: a 408's outcome is unknown
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.recordCount(topic) == 2);
+
+            assertError(replay(gateway, TestGateway.ALL_TOPICS_KEY), 403);
+            HttpResponse<String> replayed = replay(gateway, TestGateway.OPERATOR_KEY);
+            assertEquals(200, replayed.statusCode(), replayed.body());
+            JsonNode done = TestGateway.json(replayed).get("replayed");
+            assertEquals(incidents, List.of(done.get(0).get("id").asText(), done.get(1).get("id").asText()));
+
+            // the 408 was found written, not sent twice; the 503 was never sent, so it was re-sent with its id
+            assertFalse(done.get(0).get("resent").asBoolean());
+            ConsumerRecord<byte[], byte[]> late = TestKafka.recordAt(topic, done.get(0).get("partition").asInt(),
+                    done.get(0).get("offset").asLong());
+            assertArrayEquals(bytes("{\"n\":1}"), late.value());
+            assertArrayEquals(bytes("k1"), late.key());
+            assertEquals(Map.of("colour", "red", "Trace", "t-1"), headers(late));
+            assertTrue(done.get(1).get("resent").asBoolean());
+            ConsumerRecord<byte[], byte[]> resent = TestKafka.recordAt(topic, done.get(1).get("partition").asInt(),
+                    done.get(1).get("offset").asLong());
+            assertArrayEquals(bytes("second"), resent.value());
+            assertArrayEquals(bytes("k1"), resent.key());
+            assertEquals(Map.of(DeadLetterReplayer.ID_HEADER, incidents.get(1)), headers(resent));
+
+            // each entry at most once: a second replay has nothing left to do
+            JsonNode second = TestGateway.json(replay(gateway, TestGateway.OPERATOR_KEY));
+            assertEquals(0, second.get("replayed").size());
+            assertEquals(3, TestKafka.recordCount(topic), "before, and each dead letter once");
+            JsonNode list = TestGateway.json(gateway.send(gateway.request("/admin/dead-letters")
+                    .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY).GET().build()));
+            assertEquals(0, list.get("pending").asInt());
+            assertEquals(done.get(0).get("offset").asLong(),
+                    list.get("entries").get(0).get("replayed").get("offset").asLong());
+        }
+    }
+
+    @Test
+    void refusesProduceRequestsWhileTheStoreIsFullAndReportsItNotReady() throws Exception {
+        String topic = TestKafka.createTopic("store-full");
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "gateway.dead-letter.min-free-bytes", String.valueOf(Long.MAX_VALUE)))) {
+            HttpResponse<String> refused = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"));
+
+            assertError(refused, 503);
+            assertTrue(refused.body().contains("full"), refused.body());
+            assertEquals(0, TestKafka.recordCount(topic));
+            assertEquals(List.of(), DeadLetterJournal.read(gateway.journal()), "a refusal is not a dead letter");
+            HttpResponse<String> ready = gateway.send(gateway.request("/ready").GET().build());
+            assertEquals(503, ready.statusCode(), ready.body());
+            JsonNode checks = TestGateway.json(ready).get("checks");
+            assertEquals("DOWN", checks.get("deadLetterStore").get("status").asText());
+            assertEquals("UP", checks.get("kafka").get("status").asText());
+            assertEquals(200, gateway.send(gateway.request("/alive").GET().build()).statusCode());
+        }
+    }
+
+    @Test
+    void refusesProduceRequestsWhileTheStoreCannotBeWritten(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "gateway.dead-letter.journal", notADirectory.resolve("journal.jsonl").toString()))) {
+            assertError(gateway.post("/topics/any/records", "text/plain", bytes("v")), 503);
+            assertEquals(503, gateway.send(gateway.request("/ready").GET().build()).statusCode());
+        }
+    }
+
+    @Test
+    void reportsReadyWhenKafkaAnswersAndTheStoreIsWritable() {
+        TestGateway gateway = TestGateway.shared();
+
+        HttpResponse<String> ready = gateway.send(gateway.request("/ready").GET().build());
+
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode body = TestGateway.json(ready);
+        assertEquals("UP", body.get("status").asText());
+        assertEquals("UP", body.get("checks").get("kafka").get("status").asText());
+        assertEquals("UP", body.get("checks").get("deadLetterStore").get("status").asText());
+        assertNull(body.get("checks").get("kafka").get("detail"));
+    }
+
+    static HttpResponse<String> replay(TestGateway gateway, String key) {
+        return gateway.send(gateway.request("/admin/dead-letters/replay")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+}
