@@ -36,7 +36,7 @@ final class TestGateway implements AutoCloseable {
     static final String ALL_TOPICS_KEY = ApiKeyStore.newKey();
     static final String ORDERS_KEY = ApiKeyStore.newKey();
     static final String OPERATOR_KEY = ApiKeyStore.newKey();
-    private static final Path KEYS_FILE = keysFile();
+    static final Path KEYS_FILE = keysFile();
     private static TestGateway shared;
 
     private final Main main;

@@ -129,6 +129,33 @@ final class TestKafka {
         throw new AssertionError("No record at " + topic + "-" + partition + "@" + offset);
     }
 
+    /** Every record of the topic, by "partition@offset". */
+    static Map<String, ConsumerRecord<byte[], byte[]>> allRecords(String topic) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("enable.auto.commit", "false");
+        Map<String, ConsumerRecord<byte[], byte[]>> records = new java.util.HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("Could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    records.put(record.partition() + "@" + record.offset(), record);
+                }
+            }
+        }
+        return records;
+    }
+
     /** The number of records in the topic (end offset minus start offset, over all partitions). */
     static long recordCount(String topic) {
         Properties props = new Properties();
