@@ -3,11 +3,14 @@ package io.github.kafkarestgateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Re-delivers dead letters to Kafka: one at a time in the order they were stored (so per topic and key the original
  * order holds), with their key and headers plus a header naming the dead-letter id. An entry is marked replayed only
  * after the broker acknowledged it; the first failure stops the run, so no later entry overtakes an earlier one.
- * An entry that timed out (408) may have been written after all: it is looked for first and re-sent only if absent,
- * so each dead letter ends up in Kafka once. One replay runs at a time.
+ * A failed delivery may have been written after all (a timeout's outcome is unknown): each entry is looked for in its
+ * topic first and re-sent only if absent, so each dead letter ends up in Kafka once. One replay runs at a time.
  */
 public class DeadLetterReplayer implements AutoCloseable {
 
@@ -50,7 +53,7 @@ public class DeadLetterReplayer implements AutoCloseable {
 
     /**
      * @param timeoutMs  bound for re-delivering one entry
-     * @param lookbackMs how far before a 408's failure to look for the record having been written after all
+     * @param lookbackMs how far before a failure to look for the record having been written after all
      */
     public DeadLetterReplayer(DeadLetterJournal journal, Map<String, Object> kafkaClient, long timeoutMs,
                               long lookbackMs) {
@@ -88,6 +91,7 @@ public class DeadLetterReplayer implements AutoCloseable {
             return new Result(List.of(), 0, 0, "cannot read the dead-letter store: " + e.getMessage());
         }
         int left = pending.size();
+        Map<String, Map<String, Deque<ConsumerRecord<byte[], byte[]>>>> written = new HashMap<>();
         for (DeadLetterJournal.Entry entry : pending) {
             if (entry.topic() == null || entry.value() == null) {
                 notReplayable++;
@@ -95,10 +99,18 @@ public class DeadLetterReplayer implements AutoCloseable {
                 continue;
             }
             try {
-                Optional<ConsumerRecord<byte[], byte[]>> written = entry.status() == 408 ? findWritten(entry) : Optional.empty();
-                if (written.isPresent()) {
-                    // the timed-out write did land after all: record where, and do not write it twice
-                    ConsumerRecord<byte[], byte[]> found = written.get();
+                Map<String, Deque<ConsumerRecord<byte[], byte[]>>> index = written.get(entry.topic());
+                if (index == null) {
+                    index = writtenSince(entry.topic(), pending.stream().filter(e -> entry.topic().equals(e.topic()))
+                            .mapToLong(e -> e.time().toEpochMilli()).min().orElseThrow() - lookbackMs);
+                    written.put(entry.topic(), index);
+                }
+                Deque<ConsumerRecord<byte[], byte[]>> same = index.getOrDefault(content(entry.key(), entry.value(),
+                        entry.headers()), new ArrayDeque<>());
+                if (!same.isEmpty()) {
+                    // the failed write did land after all (a timeout's outcome is unknown), or the client sent it
+                    // again: record where, and do not write it twice
+                    ConsumerRecord<byte[], byte[]> found = same.poll();
                     journal.markReplayed(entry.id(), found.partition(), found.offset());
                     replayed.add(Map.of("id", entry.id(), "topic", found.topic(), "partition", found.partition(),
                             "offset", found.offset(), "resent", false));
@@ -131,17 +143,16 @@ public class DeadLetterReplayer implements AutoCloseable {
     }
 
     /**
-     * A 408 means the outcome is unknown: the producer gave up waiting, but the broker may still have written the
-     * record. Looks for it (same key, value and headers) among the topic's records written since shortly before the
-     * failure.
+     * The records of a topic written since a time, by content (key, value and headers), oldest first: a failed
+     * delivery whose outcome is unknown (a timeout) may have been written after all, so each dead letter is looked
+     * for before it is sent again.
      */
-    private Optional<ConsumerRecord<byte[], byte[]>> findWritten(DeadLetterJournal.Entry entry) {
+    private Map<String, Deque<ConsumerRecord<byte[], byte[]>>> writtenSince(String topic, long since) {
         KafkaConsumer<byte[], byte[]> consumer = consumer();
-        List<TopicPartition> partitions = consumer.partitionsFor(entry.topic(), Duration.ofMillis(timeoutMs)).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        long from = entry.time().toEpochMilli() - lookbackMs;
         Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, from));
+        partitions.forEach(tp -> query.put(tp, since));
         Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, Duration.ofMillis(timeoutMs));
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofMillis(timeoutMs));
         consumer.assign(partitions);
@@ -149,35 +160,47 @@ public class DeadLetterReplayer implements AutoCloseable {
             OffsetAndTimestamp start = starts.get(tp);
             consumer.seek(tp, start == null ? ends.get(tp) : start.offset());
         }
+        Map<String, Deque<ConsumerRecord<byte[], byte[]>>> index = new HashMap<>();
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
-                && System.currentTimeMillis() < deadline) {
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("could not read topic " + topic + " within " + timeoutMs + " ms");
+            }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
-                        && sameContent(record, entry)) {
-                    return Optional.of(record);
+                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
+                    record.headers().forEach(h -> headers.add(Map.entry(h.key(), h.value())));
+                    index.computeIfAbsent(content(record.key(), record.value(), headers), c -> new ArrayDeque<>())
+                            .add(record);
                 }
             }
         }
-        return Optional.empty();
+        consumer.unsubscribe();
+        return index;
     }
 
-    private static boolean sameContent(ConsumerRecord<byte[], byte[]> record, DeadLetterJournal.Entry entry) {
-        if (!Arrays.equals(record.key(), entry.key()) || !Arrays.equals(record.value(), entry.value())) {
-            return false;
-        }
-        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
-        record.headers().forEach(h -> headers.add(Map.entry(h.key(), h.value())));
-        if (headers.size() != entry.headers().size()) {
-            return false;
-        }
-        for (int i = 0; i < headers.size(); i++) {
-            if (!headers.get(i).getKey().equals(entry.headers().get(i).getKey())
-                    || !Arrays.equals(headers.get(i).getValue(), entry.headers().get(i).getValue())) {
-                return false;
+    /** A digest of what a record carries. */
+    private static String content(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            update(digest, key);
+            update(digest, value);
+            for (Map.Entry<String, byte[]> header : headers) {
+                update(digest, header.getKey().getBytes(StandardCharsets.UTF_8));
+                update(digest, header.getValue());
             }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return true;
+    }
+
+    private static void update(MessageDigest digest, byte[] bytes) {
+        int length = bytes == null ? -1 : bytes.length;
+        digest.update(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+        if (bytes != null) {
+            digest.update(bytes);
+        }
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
