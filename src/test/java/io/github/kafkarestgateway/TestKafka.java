@@ -131,8 +131,13 @@ final class TestKafka {
 
     /** Every record of the topic, by "partition@offset". */
     static Map<String, ConsumerRecord<byte[], byte[]>> allRecords(String topic) {
+        return allRecords(bootstrapServers(), topic);
+    }
+
+    /** Every record of the topic of the cluster at bootstrap, by "partition@offset". */
+    static Map<String, ConsumerRecord<byte[], byte[]>> allRecords(String bootstrap, String topic) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers());
+        props.put("bootstrap.servers", bootstrap);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         props.put("enable.auto.commit", "false");

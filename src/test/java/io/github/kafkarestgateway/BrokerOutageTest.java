@@ -1,0 +1,161 @@
+package io.github.kafkarestgateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A broker outage under load, on a broker of this test's own (the shared one must stay up): every request is answered
+ * within the bound, every 200 is in Kafka, every failure is one dead letter, and after replay each is in Kafka once.
+ */
+class BrokerOutageTest {
+
+    private record Outcome(String value, int status, String body, long millis) {
+    }
+
+    @Test
+    void keepsEveryRequestThroughABrokerOutage(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        int controllerPort = freePort();
+        Map<String, String> brokerConfig = Map.of("auto.create.topics.enable", "false");
+        EmbeddedKafka broker = new EmbeddedKafka(dir.resolve("kafka"), "localhost", port, controllerPort, brokerConfig)
+                .start();
+        String topic = "outage";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1500",
+                "gateway.kafka.unavailable-backoff-ms", "500",
+                "gateway.kafka.topic-cache-ms", "2000",
+                "camel.component.kafka.deliveryTimeoutMs", "3000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.maxBlockMs", "2000",
+                "camel.component.kafka.lingerMs", "0"))) {
+            AtomicBoolean sending = new AtomicBoolean(true);
+            ExecutorService clients = Executors.newFixedThreadPool(6);
+            CountDownLatch warmedUp = new CountDownLatch(100);
+            for (int c = 0; c < 6; c++) {
+                int client = c;
+                clients.submit(() -> {
+                    for (int i = 0; sending.get(); i++) {
+                        String value = "c" + client + "-" + i;
+                        long start = System.nanoTime();
+                        HttpResponse<String> response = gateway.send(gateway.request("/topics/" + topic + "/records")
+                                .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                                .header("Content-Type", "text/plain")
+                                .POST(HttpRequest.BodyPublishers.ofString(value)).build());
+                        outcomes.add(new Outcome(value, response.statusCode(), response.body(),
+                                (System.nanoTime() - start) / 1_000_000));
+                        warmedUp.countDown();
+                    }
+                });
+            }
+            assertTrue(warmedUp.await(60, TimeUnit.SECONDS), "load is running");
+
+            broker.close();
+            int failuresBefore = failures(outcomes);
+            long outage = System.currentTimeMillis();
+            while (failures(outcomes) < failuresBefore + 20 || System.currentTimeMillis() - outage < 5_000) {
+                Thread.sleep(100); // the outage lasts while clients keep sending; nothing to wait for but time
+            }
+            broker = new EmbeddedKafka(dir.resolve("kafka"), "localhost", port, controllerPort, brokerConfig).start();
+            int acceptedBefore = accepted(outcomes);
+            long recovery = System.currentTimeMillis();
+            while (accepted(outcomes) < acceptedBefore + 100) {
+                assertTrue(System.currentTimeMillis() - recovery < 60_000, "requests succeed again after the outage");
+                Thread.sleep(100);
+            }
+            sending.set(false);
+            clients.shutdown();
+            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+
+            List<DeadLetterJournal.Entry> deadLetters = DeadLetterJournal.read(gateway.journal());
+            Map<String, DeadLetterJournal.Entry> byId = new HashMap<>();
+            deadLetters.forEach(e -> byId.put(e.id(), e));
+            Map<String, ConsumerRecord<byte[], byte[]>> inKafka = records(broker.bootstrapServers(), topic);
+            List<String> failedValues = new ArrayList<>();
+            for (Outcome outcome : outcomes) {
+                assertTrue(outcome.millis() < 8_000, "answered within the bound: " + outcome);
+                JsonNode body = TestGateway.JSON.readTree(outcome.body());
+                if (outcome.status() == 200) {
+                    ConsumerRecord<byte[], byte[]> record = inKafka.get(body.get("metadata").get("partition").asInt()
+                            + "@" + body.get("metadata").get("offset").asLong());
+                    assertNotNull(record, "acknowledged and in Kafka: " + outcome);
+                    assertArrayEquals(outcome.value().getBytes(StandardCharsets.UTF_8), record.value());
+                } else {
+                    assertTrue(outcome.status() == 503 || outcome.status() == 408 || outcome.status() == 500,
+                            "a failed delivery: " + outcome);
+                    DeadLetterJournal.Entry entry = byId.remove(body.get("error").get("incident").asText());
+                    assertNotNull(entry, "one dead letter per failure: " + outcome);
+                    assertArrayEquals(outcome.value().getBytes(StandardCharsets.UTF_8), entry.value());
+                    failedValues.add(outcome.value());
+                }
+            }
+            assertEquals(Map.of(), byId, "no dead letter without a failed request");
+            assertTrue(failedValues.size() >= 20, failedValues.size() + " failures during the outage");
+
+            HttpResponse<String> replay = DeadLetterTest.replay(gateway, TestGateway.OPERATOR_KEY);
+            assertEquals(200, replay.statusCode(), replay.body());
+            Map<String, Integer> copies = new HashMap<>();
+            records(broker.bootstrapServers(), topic).values()
+                    .forEach(r -> copies.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
+            for (String value : failedValues) {
+                assertEquals(1, copies.getOrDefault(value, 0), "dead letter " + value + " in Kafka once after replay");
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static int failures(List<Outcome> outcomes) {
+        synchronized (outcomes) {
+            return (int) outcomes.stream().filter(o -> o.status() != 200).count();
+        }
+    }
+
+    private static int accepted(List<Outcome> outcomes) {
+        synchronized (outcomes) {
+            return (int) outcomes.stream().filter(o -> o.status() == 200).count();
+        }
+    }
+
+    private static Map<String, ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
+        return TestKafka.allRecords(bootstrap, topic);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+}
