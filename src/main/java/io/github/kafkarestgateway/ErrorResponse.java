@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -81,7 +82,8 @@ public class ErrorResponse implements Processor {
         if (failure instanceof UnknownTopicOrPartitionException e) {
             return kafka(404, "Topic does not exist", e, Map.of());
         }
-        if (failure instanceof RecordTooLargeException || failure instanceof InvalidTopicException) {
+        if (failure instanceof RecordTooLargeException || failure instanceof InvalidTopicException
+                || failure instanceof InvalidRecordException) {
             return kafka(400, "Kafka refused the record: " + failure.getMessage(), (ApiException) failure, Map.of());
         }
         if (failure instanceof TopicAuthorizationException e) {

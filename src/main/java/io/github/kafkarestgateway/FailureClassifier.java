@@ -5,7 +5,8 @@ import org.apache.camel.Processor;
 
 /**
  * Decides what a failure means before it is answered: the variable {@code failure} holds its status and message
- * (mapped in {@link ErrorResponse#toGatewayException}), and {@code deadLetter} is true when the request must be kept
+ * (mapped in {@link ErrorResponse#toGatewayException}), {@code failureStatus} the status alone, and
+ * {@code deadLetter} is true when the request must be kept
  * in the dead-letter store: a delivery that failed (408, 5xx) of a request the gateway accepted. Client errors (4xx)
  * are answered directly, and a request refused because the store itself cannot keep anything is not kept either.
  */
@@ -13,12 +14,14 @@ public class FailureClassifier implements Processor {
 
     public static final String FAILURE = "failure";
     public static final String DEAD_LETTER = "deadLetter";
+    public static final String FAILURE_STATUS = "failureStatus";
 
     @Override
     public void process(Exchange exchange) {
         Throwable caught = ErrorResponse.unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         GatewayException failure = ErrorResponse.toGatewayException(caught);
         exchange.setVariable(FAILURE, failure);
+        exchange.setVariable(FAILURE_STATUS, failure.status());
         boolean serverSide = failure.status() >= 500 || failure.status() == 408;
         exchange.setVariable(DEAD_LETTER, serverSide && !(caught instanceof DeadLetterStoreCheck.StoreUnavailable));
     }

@@ -67,6 +67,10 @@ public class GatewayConfiguration implements CamelConfiguration {
     private String deadLetterJournal;
     @PropertyInject(value = "gateway.dead-letter.min-free-bytes", defaultValue = "67108864")
     private long deadLetterMinFreeBytes;
+    @PropertyInject(value = "gateway.dead-letter.kafka-topic", defaultValue = "")
+    private String deadLetterTopic;
+    @PropertyInject(value = "gateway.dead-letter.kafka-bootstrap-servers", defaultValue = "")
+    private String deadLetterBootstrap;
     @PropertyInject(value = "gateway.dead-letter.replay-timeout-ms", defaultValue = "10000")
     private long replayTimeoutMs;
     @PropertyInject(value = "gateway.dead-letter.replay-lookback-ms", defaultValue = "120000")
@@ -116,6 +120,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         }), true, true);
         context.getRegistry().bind("deadLetterStoreCheck", new DeadLetterStoreCheck(journal));
         context.getRegistry().bind("deadLetterWriter", new DeadLetterWriter(journal));
+        Map<String, Object> deadLetterCluster = new HashMap<>(kafkaClient);
+        if (!deadLetterBootstrap.isBlank()) {
+            deadLetterCluster.put("bootstrap.servers", deadLetterBootstrap.trim());
+        }
+        KafkaDeadLetterWriter kafkaDeadLetters = new KafkaDeadLetterWriter(deadLetterTopic.trim(), deadLetterCluster,
+                checkTimeoutMs);
+        context.addService(closing(kafkaDeadLetters::close), true, true);
+        context.getRegistry().bind("kafkaDeadLetterWriter", kafkaDeadLetters);
         context.getRegistry().bind("listDeadLetters", new DeadLetterEndpoints.ListEntries(journal));
         context.getRegistry().bind("replayDeadLetters", new DeadLetterEndpoints.ReplayPending(replayer));
         context.getRegistry().bind("readinessCheck", new ReadinessCheck(admin, journal, continuation, checkTimeoutMs));

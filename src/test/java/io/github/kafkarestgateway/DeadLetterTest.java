@@ -105,6 +105,52 @@ class DeadLetterTest {
     }
 
     @Test
+    void keepsARecordSpecificFailureOnTheKafkaDeadLetterTopicWhenOneIsSet() throws Exception {
+        String topic = TestKafka.createTopic("poisoned");
+        String deadLetterTopic = TestKafka.createTopic("dlt");
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.partitioner.class", PoisonPartitioner.class.getName(),
+                "gateway.dead-letter.kafka-topic", deadLetterTopic))) {
+            HttpResponse<String> response = gateway.post("/topics/" + topic + "/records?key=poison&headers=h:01",
+                    "text/plain", bytes("bad record"));
+
+            String incident = assertError(response, 500).get("error").get("incident").asText();
+            ConsumerRecord<byte[], byte[]> kept = TestKafka.recordAt(deadLetterTopic, 0, 0);
+            assertArrayEquals(bytes("bad record"), kept.value());
+            assertArrayEquals(bytes("poison"), kept.key());
+            Map<String, String> headers = headers(kept);
+            assertEquals("\u0001", headers.get("h"));
+            assertEquals(incident, headers.get(DeadLetterReplayer.ID_HEADER));
+            assertEquals(topic, headers.get("gateway-dead-letter-topic"));
+            assertEquals("500", headers.get("gateway-dead-letter-status"));
+            assertEquals("all-topics", headers.get("gateway-dead-letter-principal"));
+            assertEquals("text/plain", headers.get("gateway-dead-letter-content-type"));
+            assertEquals(List.of(), DeadLetterJournal.read(gateway.journal()), "not in the journal");
+            assertEquals(0, TestKafka.recordCount(topic));
+            // other records are not affected
+            assertEquals(200, gateway.post("/topics/" + topic + "/records?key=fine", "text/plain", bytes("ok"))
+                    .statusCode());
+        }
+    }
+
+    @Test
+    void fallsBackToTheJournalWhenTheDeadLetterTopicCannotTakeTheRecord() throws Exception {
+        String topic = TestKafka.createTopic("poisoned");
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.partitioner.class", PoisonPartitioner.class.getName(),
+                "gateway.kafka.check-timeout-ms", "1500",
+                "gateway.dead-letter.kafka-topic", "no-such-dead-letter-topic"))) {
+            HttpResponse<String> response = gateway.post("/topics/" + topic + "/records?key=poison", "text/plain",
+                    bytes("bad record"));
+
+            String incident = assertError(response, 500).get("error").get("incident").asText();
+            List<DeadLetterJournal.Entry> kept = DeadLetterJournal.read(gateway.journal());
+            assertEquals(List.of(incident), kept.stream().map(DeadLetterJournal.Entry::id).toList());
+            assertArrayEquals(bytes("bad record"), kept.get(0).value());
+        }
+    }
+
+    @Test
     void refusesProduceRequestsWhileTheStoreIsFullAndReportsItNotReady() throws Exception {
         String topic = TestKafka.createTopic("store-full");
         try (TestGateway gateway = TestGateway.start(Map.of(

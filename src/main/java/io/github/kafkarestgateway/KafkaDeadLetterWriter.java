@@ -1,0 +1,96 @@
+package io.github.kafkarestgateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a request whose failure is specific to its record (not to the cluster) on a Kafka dead-letter topic: the
+ * original key, value and record headers, plus {@code gateway-dead-letter-*} headers with the id, original topic,
+ * status, reason, principal and content type. Waits for the acknowledgement before the client is answered, and sets
+ * {@code deadLetterId}. A failure here is thrown, so the route can fall back to the journal.
+ */
+public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetterWriter.class);
+
+    private final String topic;
+    private final Map<String, Object> producerProperties;
+    private final long timeoutMs;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public KafkaDeadLetterWriter(String topic, Map<String, Object> kafkaClient, long timeoutMs) {
+        this.topic = topic;
+        this.timeoutMs = timeoutMs;
+        Map<String, Object> props = new HashMap<>(kafkaClient);
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("max.block.ms", String.valueOf(timeoutMs));
+        props.put("request.timeout.ms", String.valueOf(Math.max(1000, timeoutMs / 2)));
+        props.put("delivery.timeout.ms", String.valueOf(timeoutMs));
+        props.put("linger.ms", "0");
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        props.put("client.id", "rest-gateway-dead-letter-topic");
+        props.remove("partitioner.class");
+        props.remove("interceptor.classes");
+        this.producerProperties = props;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        GatewayException failure = exchange.getVariable(FailureClassifier.FAILURE, GatewayException.class);
+        Object body = exchange.getMessage().getBody();
+        byte[] value = body instanceof byte[] bytes ? bytes : body instanceof Buffer buffer ? buffer.getBytes() : null;
+        String id = "dl-" + UUID.randomUUID();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                exchange.getVariable(RecordMapper.RECORD_KEY, byte[].class), value);
+        Map<String, byte[]> headers = exchange.getVariable(RecordMapper.RECORD_HEADERS, Map.class);
+        if (headers != null) {
+            headers.forEach((name, bytes) -> record.headers().add(name, bytes));
+        }
+        header(record, DeadLetterReplayer.ID_HEADER, id);
+        header(record, "gateway-dead-letter-topic", exchange.getVariable(RequestValidator.TOPIC, String.class));
+        header(record, "gateway-dead-letter-status", String.valueOf(failure.status()));
+        header(record, "gateway-dead-letter-reason", failure.getMessage()
+                + (failure.getCause() != null ? ": " + failure.getCause() : ""));
+        header(record, "gateway-dead-letter-principal", exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class));
+        header(record, "gateway-dead-letter-content-type", exchange.getVariable(RequestValidator.CONTENT_TYPE, String.class));
+        producer().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        exchange.setVariable(DeadLetterWriter.DEAD_LETTER_ID, id);
+        LOG.info("Kept failed request {} on dead-letter topic {} as {}", exchange.getExchangeId(), topic, id);
+    }
+
+    private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
+        if (value != null) {
+            record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private synchronized KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProperties);
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close();
+            producer = null;
+        }
+    }
+}
