@@ -1,7 +1,10 @@
 package io.github.kafkarestgateway;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +95,14 @@ class DeadLetterTest {
             assertArrayEquals(bytes("k1"), resent.key());
             assertEquals(Map.of(DeadLetterReplayer.ID_HEADER, incidents.get(1)), headers(resent));
 
+            // the operator command lists them, replayed
+            ByteArrayOutputStream listed = new ByteArrayOutputStream();
+            int exit = DeadLetterTool.run(new String[] {"list", "--url", gateway.uri("/").toString().replaceAll("/$", ""),
+                "--key", TestGateway.OPERATOR_KEY, "--cacert", TestGateway.CERTS.resolve("ca.pem").toString()},
+                    new PrintStream(listed, true, StandardCharsets.UTF_8), System.err);
+            assertEquals(0, exit);
+            assertEquals(0, TestGateway.JSON.readTree(listed.toString(StandardCharsets.UTF_8)).get("pending").asInt());
+
             // each entry at most once: a second replay has nothing left to do
             JsonNode second = TestGateway.json(replay(gateway, TestGateway.OPERATOR_KEY));
             assertEquals(0, second.get("replayed").size());
@@ -148,6 +159,41 @@ class DeadLetterTest {
             assertEquals(List.of(incident), kept.stream().map(DeadLetterJournal.Entry::id).toList());
             assertArrayEquals(bytes("bad record"), kept.get(0).value());
         }
+    }
+
+    @Test
+    void replaysByCommandAndAutomaticallyWhenSwitchedOn() throws Exception {
+        String topic = TestKafka.createTopic("auto-replay");
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1000",
+                "gateway.dead-letter.auto-replay", "true",
+                "gateway.dead-letter.auto-replay-period-ms", "500"))) {
+            proxy.pause();
+            try {
+                assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("later")), 503);
+            } finally {
+                proxy.resume();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.recordCount(topic) == 1);
+            assertArrayEquals(bytes("later"), TestKafka.recordAt(topic, 0, 0).value());
+            assertTrue(DeadLetterJournal.read(gateway.journal()).get(0).replayed() != null);
+        }
+    }
+
+    @Test
+    void theOperatorCommandNeedsAKeyAndAnswersWithTheGatewaysStatus() {
+        TestGateway gateway = TestGateway.shared();
+        String url = gateway.uri("/").toString().replaceAll("/$", "");
+        String ca = TestGateway.CERTS.resolve("ca.pem").toString();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertEquals(2, DeadLetterTool.run(new String[] {"purge", "--key", "k"}, quiet, quiet));
+        assertEquals(1, DeadLetterTool.run(new String[] {"list", "--url", url, "--key", TestGateway.ALL_TOPICS_KEY,
+            "--cacert", ca}, quiet, quiet), "a writer key is not an operator's");
+        assertEquals(0, DeadLetterTool.run(new String[] {"replay", "--url", url, "--key", TestGateway.OPERATOR_KEY,
+            "--cacert", ca}, quiet, quiet));
     }
 
     @Test
