@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Generates a development CA and a server certificate signed by it, with keytool (part of every JDK).
+# Generates a development CA, a server certificate signed by it, and a client CA for mutual TLS, with keytool
+# (part of every JDK).
 #   certs/generate.sh [output-dir]           default output: the folder of this script
 #   GATEWAY_CERT_HOSTS="gw.example.com,10.0.0.5" certs/generate.sh    extra DNS names / IP addresses
 # Leaves existing files alone (delete them to regenerate). The outputs are secrets or generated: never commit them.
@@ -9,11 +10,11 @@ out="${1:-$(cd "$(dirname "$0")" && pwd)}"
 mkdir -p "$out"
 cd "$out"
 
-if [[ -f server.p12 && -f ca.pem && -f server.p12.password ]]; then
+if [[ -f server.p12 && -f ca.pem && -f server.p12.password && -f client-ca.pem ]]; then
   echo "certs: using existing $out/server.p12 (trust $out/ca.pem)"
   exit 0
 fi
-rm -f ca.p12 ca.pem server.p12 server.pem server.csr server.p12.password
+rm -f ca.p12 ca.pem server.p12 server.pem server.csr server.p12.password client-ca.p12 client-ca.pem
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/keytool" ]]; then keytool="$JAVA_HOME/bin/keytool"; else keytool=keytool; fi
 
@@ -46,6 +47,12 @@ printf '%s\n' "$password" > server.p12.password
 "$keytool" -importcert -noprompt -alias ca -file ca.pem -keystore server.p12 -storepass "$password" >/dev/null 2>&1
 "$keytool" -importcert -noprompt -alias server -file server.pem -keystore server.p12 -storepass "$password" >/dev/null 2>&1
 rm -f server.csr
-chmod 644 ca.pem server.pem
+
+# the client CA: signs the client certificates of mutual TLS (the key tool's sign-csr uses it)
+"$keytool" -genkeypair -alias client-ca -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
+  -dname "CN=Kafka REST Gateway Development Client CA" -ext bc:c -ext KeyUsage:critical=keyCertSign,cRLSign \
+  -validity 3650 -keystore client-ca.p12 -storetype PKCS12 -storepass "$password" -keypass "$password" 2>/dev/null
+"$keytool" -exportcert -rfc -alias client-ca -keystore client-ca.p12 -storepass "$password" > client-ca.pem
+chmod 644 ca.pem server.pem client-ca.pem
 
 echo "certs: created $out/server.p12 for $san; clients trust $out/ca.pem"

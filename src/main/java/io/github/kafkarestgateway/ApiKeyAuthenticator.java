@@ -1,47 +1,84 @@
 package io.github.kafkarestgateway;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Checks the caller's API key: {@code Authorization: Bearer <key>} or HTTP Basic with user {@code token} and the
- * key as password. Missing or unknown key: 401 with {@code WWW-Authenticate}; a key without the required role or
- * without permission for the topic: 403. Sets the variable {@code principal} (the key's name, never the key) for the rest of the route.
+ * Identifies the caller and checks its permission. Credentials, in this order: {@code Authorization: Bearer <key>};
+ * HTTP Basic with user {@code token} and the key as password, or with the service ID's name as user and its key as
+ * password; {@code X-Auth-Token: <key>}; else a client certificate (verified against the client CA during the TLS
+ * handshake) whose subject CN or SAN names a service ID. No or wrong credentials: 401 with {@code WWW-Authenticate};
+ * a role too low or a topic outside the service ID's patterns: 403. After repeated failures from one address, that
+ * address gets 429 for a while. Sets the variables {@code principal} (the service ID's name, never a key) and
+ * {@code authMethod}.
  */
 public class ApiKeyAuthenticator implements Processor {
 
     public static final String PRINCIPAL = "principal";
+    public static final String AUTH_METHOD = "authMethod";
     private static final Map<String, String> CHALLENGE =
             Map.of("WWW-Authenticate", "Bearer realm=\"kafka-rest-gateway\", Basic realm=\"kafka-rest-gateway\"");
+
+    private record Identified(ApiKeyStore.Principal principal, String method) {
+    }
 
     private final ApiKeyStore keys;
     private final String requiredRole;
     private final boolean topicScoped;
+    private final FailedAuthenticationLimiter limiter;
+    private final boolean certificateBySan;
 
     /**
-     * @param requiredRole the role the caller needs ({@link ApiKeyStore#WRITER} to produce)
-     * @param topicScoped  whether the path names a topic the caller's topic patterns must allow
+     * @param requiredRole     the role the caller needs ({@link ApiKeyStore#WRITER} to produce)
+     * @param topicScoped      whether the path names a topic the caller's topic patterns must allow
+     * @param certificateBySan whether a client certificate names its service ID by its first SAN rather than its CN
      */
-    public ApiKeyAuthenticator(ApiKeyStore keys, String requiredRole, boolean topicScoped) {
+    public ApiKeyAuthenticator(ApiKeyStore keys, String requiredRole, boolean topicScoped,
+                               FailedAuthenticationLimiter limiter, boolean certificateBySan) {
         this.keys = keys;
         this.requiredRole = requiredRole;
         this.topicScoped = topicScoped;
+        this.limiter = limiter;
+        this.certificateBySan = certificateBySan;
     }
 
     @Override
     public void process(Exchange exchange) {
-        String authorization = HttpRequests.of(exchange).getHeader("Authorization");
-        String key = presentedKey(authorization)
-                .orElseThrow(() -> unauthorized("Missing credentials: send Authorization: Bearer <api key>"));
-        ApiKeyStore.Principal principal = keys.authenticate(key)
-                .orElseThrow(() -> unauthorized("Unauthorized: the API key is not valid"));
+        HttpServerRequest request = HttpRequests.of(exchange);
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        long blocked = limiter.blockedSeconds(address);
+        if (blocked > 0) {
+            throw new GatewayException(429, "Too many failed authentication attempts: try again later", null,
+                    Map.of("Retry-After", String.valueOf(blocked)), null);
+        }
+        Identified identified = identify(request);
+        if (identified == null) {
+            limiter.failed(address);
+            boolean presented = request.getHeader("Authorization") != null || request.getHeader("X-Auth-Token") != null;
+            throw new GatewayException(401, presented ? "Unauthorized: the credentials are not valid"
+                    : "Missing credentials: send Authorization: Bearer <api key>", null, CHALLENGE, null);
+        }
+        ApiKeyStore.Principal principal = identified.principal();
+        exchange.setVariable(PRINCIPAL, principal.name());
+        exchange.setVariable(AUTH_METHOD, identified.method());
         if (!principal.hasRole(requiredRole)) {
-            throw new GatewayException(403, "Forbidden: this key does not have the role '" + requiredRole + "'");
+            throw new GatewayException(403, "Forbidden: this service ID does not have the role '" + requiredRole + "'");
         }
         if (topicScoped) {
             String topic = HttpRequests.topic(exchange);
@@ -49,37 +86,98 @@ public class ApiKeyAuthenticator implements Processor {
                 throw new GatewayException(403, "Forbidden: not authorized to produce to topic '" + topic + "'");
             }
         }
-        exchange.setVariable(PRINCIPAL, principal.name());
     }
 
-    static Optional<String> presentedKey(String authorization) {
-        if (authorization == null) {
-            return Optional.empty();
+    private Identified identify(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            return fromAuthorization(authorization.trim());
         }
-        String value = authorization.trim();
+        String token = request.getHeader("X-Auth-Token");
+        if (token != null) {
+            return keys.authenticate(token.trim()).map(p -> new Identified(p, "x-auth-token")).orElse(null);
+        }
+        return certificateName(request).flatMap(keys::byName).map(p -> new Identified(p, "client-certificate"))
+                .orElse(null);
+    }
+
+    private Identified fromAuthorization(String value) {
         int space = value.indexOf(' ');
         if (space < 0) {
-            return Optional.empty();
+            return null;
         }
         String scheme = value.substring(0, space);
         String credentials = value.substring(space + 1).trim();
-        if (scheme.equalsIgnoreCase("Bearer") && !credentials.isEmpty()) {
-            return Optional.of(credentials);
+        if (credentials.isEmpty()) {
+            return null;
+        }
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return keys.authenticate(credentials).map(p -> new Identified(p, "bearer")).orElse(null);
         }
         if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
             try {
-                String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
-                if (decoded.startsWith("token:") && decoded.length() > "token:".length()) {
-                    return Optional.of(decoded.substring("token:".length()));
-                }
+                decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0 || colon == decoded.length() - 1) {
+                return null;
+            }
+            String user = decoded.substring(0, colon);
+            String key = decoded.substring(colon + 1);
+            Optional<ApiKeyStore.Principal> principal = user.equals("token")
+                    ? keys.authenticate(key) : keys.authenticate(user, key);
+            return principal.map(p -> new Identified(p, "basic")).orElse(null);
+        }
+        return null;
+    }
+
+    private Optional<String> certificateName(HttpServerRequest request) {
+        SSLSession session = request.sslSession();
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
                 return Optional.empty();
             }
+            return certificateBySan ? firstSan(certificate) : commonName(certificate);
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<String> commonName(X509Certificate certificate) {
+        try {
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return Optional.of(rdn.getValue().toString());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return Optional.empty();
         }
         return Optional.empty();
     }
 
-    private static GatewayException unauthorized(String message) {
-        return new GatewayException(401, message, null, CHALLENGE, null);
+    static Optional<String> firstSan(X509Certificate certificate) {
+        try {
+            if (certificate.getSubjectAlternativeNames() == null) {
+                return Optional.empty();
+            }
+            for (List<?> san : certificate.getSubjectAlternativeNames()) {
+                // 1 email, 2 DNS name, 6 URI
+                int type = (Integer) san.get(0);
+                if (type == 1 || type == 2 || type == 6) {
+                    return Optional.of(san.get(1).toString());
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 }

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -13,40 +14,49 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The API keys the gateway accepts, read from a JSON file that holds only SHA-256 hashes of the keys:
- * <pre>{"keys":[{"name":"dev","hash":"sha256:&lt;hex&gt;","topics":["*"],"roles":["writer"]}]}</pre>
- * Topic patterns are exact names, prefixes ending in {@code *} ({@code orders.*}) or {@code *}. Roles:
- * {@code writer} (the default) produces; {@code operator} also uses the operator endpoints.
+ * The service IDs the gateway accepts, read from a JSON file that holds only SHA-256 hashes of their API keys
+ * (see {@link ApiKeyFile} for the format and the changes the key tool makes). The gateway calls {@link #refresh()}
+ * every second: a changed file replaces the whole set at once, so a revoked key stops working within seconds and a
+ * request in flight keeps the principal it was given. A file that cannot be read leaves the last good set in place.
  * Keys are random 256-bit values, so a plain SHA-256 is a safe, fast one-way hash for them.
  */
 public final class ApiKeyStore {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String HASH_PREFIX = "sha256:";
-
-    /** Produces to the topics of the key. */
+    /** Cannot produce (Event Streams Viewer). */
+    public static final String READER = "reader";
+    /** Produces to the topics of the key (Event Streams Editor). */
     public static final String WRITER = "writer";
     /** Also uses the operator endpoints (dead-letter list and replay). */
     public static final String OPERATOR = "operator";
+    private static final List<String> RANKED = List.of(READER, WRITER, OPERATOR);
+    private static final Map<String, String> ALIASES = Map.of("viewer", READER, "editor", WRITER,
+            "manager", OPERATOR, "administrator", OPERATOR);
 
-    /** Who called, where that caller may produce, and its roles. */
-    public record Principal(String name, List<String> topicPatterns, Set<String> roles) {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyStore.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-        public boolean hasRole(String role) {
-            return roles.contains(role) || roles.contains(OPERATOR);
+    /** A service ID: its name, the topics it may produce to, its role, and until when it is valid. */
+    public record Principal(String name, List<String> topicPatterns, String role, Instant expires, boolean revoked) {
+
+        /** Whether the role is at least the required one (reader, writer, operator). */
+        public boolean hasRole(String required) {
+            return RANKED.indexOf(role) >= RANKED.indexOf(required);
+        }
+
+        public boolean active(Instant now) {
+            return !revoked && (expires == null || now.isBefore(expires));
         }
 
         public boolean mayProduceTo(String topic) {
@@ -60,53 +70,76 @@ public final class ApiKeyStore {
         }
     }
 
-    private final Map<String, Principal> byHash;
-
-    private ApiKeyStore(Map<String, Principal> byHash) {
-        this.byHash = Map.copyOf(byHash);
+    private record Snapshot(Map<String, Principal> byHash, Map<String, String> hashByName,
+                            Map<String, Principal> byName) {
     }
 
-    /** Reads the key file. */
+    private final Path file;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+    private FileTime loadedModified;
+    private Object loadedFileKey;
+
+    private ApiKeyStore(Path file) {
+        this.file = file;
+    }
+
+    /** Reads the key file; later changes are picked up by {@link #refresh()}. */
     public static ApiKeyStore load(Path file) throws IOException {
-        JsonNode root = MAPPER.readTree(file.toFile());
-        Map<String, Principal> byHash = new LinkedHashMap<>();
-        for (JsonNode key : root.path("keys")) {
-            String name = key.path("name").asText(null);
-            String hash = key.path("hash").asText("");
-            if (name == null || !hash.startsWith(HASH_PREFIX)) {
-                throw new IOException("Each entry of " + file + " needs a name and a hash of the form sha256:<hex>");
-            }
-            List<String> topics = new ArrayList<>();
-            key.path("topics").forEach(t -> topics.add(t.asText()));
-            Set<String> roles = new LinkedHashSet<>();
-            key.path("roles").forEach(r -> roles.add(r.asText()));
-            if (roles.isEmpty()) {
-                roles.add(WRITER);
-            }
-            byHash.put(hash.substring(HASH_PREFIX.length()).toLowerCase(),
-                    new Principal(name, List.copyOf(topics), Set.copyOf(roles)));
-        }
-        return new ApiKeyStore(byHash);
+        ApiKeyStore store = new ApiKeyStore(file);
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        store.snapshot = read(file);
+        store.loadedModified = attributes.lastModifiedTime();
+        store.loadedFileKey = attributes.fileKey();
+        return store;
     }
 
-    /** The principal of a presented key, if the key is known. */
+    /** Reads the file again if it changed; keeps the current keys when it cannot be read. */
+    public synchronized void refresh() {
+        try {
+            // the key tool replaces the file (a new file key); an edit in place changes the modification time
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.lastModifiedTime().equals(loadedModified)
+                    && java.util.Objects.equals(attributes.fileKey(), loadedFileKey)) {
+                return;
+            }
+            snapshot = read(file);
+            loadedModified = attributes.lastModifiedTime();
+            loadedFileKey = attributes.fileKey();
+            LOG.info("Reloaded {} service ID(s) from {}", snapshot.byName().size(), file);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Keeping the current API keys: cannot read {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** The active principal of a presented key. */
     public Optional<Principal> authenticate(String presentedKey) {
+        Snapshot current = snapshot;
         String hash = sha256Hex(presentedKey);
-        Principal principal = byHash.get(hash);
-        if (principal == null) {
+        Principal principal = current.byHash().get(hash);
+        // found by hash; compared again in constant time, so no timing depends on the secret itself
+        if (principal == null || !MessageDigest.isEqual(bytes(current.hashByName().get(principal.name())), bytes(hash))) {
             return Optional.empty();
         }
-        // the map found the entry by hash; compare again in constant time so no timing depends on the secret
-        for (String known : byHash.keySet()) {
-            if (MessageDigest.isEqual(known.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
-                return Optional.of(principal);
-            }
-        }
-        return Optional.empty();
+        return principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
+    }
+
+    /** The active principal named {@code name} if the key is its key (HTTP Basic with the service ID as user). */
+    public Optional<Principal> authenticate(String name, String presentedKey) {
+        Snapshot current = snapshot;
+        String expected = current.hashByName().get(name);
+        boolean match = MessageDigest.isEqual(bytes(expected == null ? "" : expected), bytes(sha256Hex(presentedKey)));
+        Principal principal = current.byName().get(name);
+        return match && principal != null && principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
+    }
+
+    /** The active principal of this name, for a client certificate that names it. */
+    public Optional<Principal> byName(String name) {
+        Principal principal = snapshot.byName().get(name);
+        return principal != null && principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
     }
 
     public int size() {
-        return byHash.size();
+        return snapshot.byName().size();
     }
 
     /** A new random key: 256 bits, URL-safe Base64 without padding. */
@@ -116,26 +149,14 @@ public final class ApiKeyStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /**
-     * Adds a key to the file (creating it if absent), written atomically; the file keeps only the hash.
-     */
-    public static void addKey(Path file, String name, String key, List<String> topics, List<String> roles)
-            throws IOException {
-        ObjectNode root = Files.exists(file) ? (ObjectNode) MAPPER.readTree(file.toFile()) : MAPPER.createObjectNode();
-        ArrayNode keys = root.has("keys") ? (ArrayNode) root.get("keys") : root.putArray("keys");
-        ObjectNode entry = keys.addObject();
-        entry.put("name", name);
-        entry.put("hash", HASH_PREFIX + sha256Hex(key));
-        ArrayNode topicArray = entry.putArray("topics");
-        topics.forEach(topicArray::add);
-        ArrayNode roleArray = entry.putArray("roles");
-        roles.forEach(roleArray::add);
-        entry.put("created", Instant.now().toString());
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".api-keys", ".tmp");
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** The role name for what a user typed (Event Streams names such as editor are accepted). */
+    public static String role(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String role = ALIASES.getOrDefault(lower, lower);
+        if (!RANKED.contains(role)) {
+            throw new IllegalArgumentException("Unknown role '" + name + "': use reader, writer or operator");
+        }
+        return role;
     }
 
     static String sha256Hex(String value) {
@@ -145,5 +166,45 @@ public final class ApiKeyStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? new byte[0] : text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static Snapshot read(Path file) throws IOException {
+        JsonNode root = MAPPER.readTree(file.toFile());
+        Map<String, Principal> byHash = new LinkedHashMap<>();
+        Map<String, String> hashByName = new LinkedHashMap<>();
+        Map<String, Principal> byName = new LinkedHashMap<>();
+        for (JsonNode entry : root.path("keys")) {
+            String name = entry.path("name").asText(null);
+            if (name == null || name.isBlank()) {
+                throw new IOException("An entry of " + file + " has no name");
+            }
+            List<String> topics = new ArrayList<>();
+            entry.path("topics").forEach(t -> topics.add(t.asText()));
+            String role = WRITER;
+            if (entry.path("roles").isArray() && entry.path("roles").size() > 0) {
+                role = READER;
+                for (JsonNode r : entry.path("roles")) {
+                    String named = role(r.asText());
+                    role = RANKED.indexOf(named) > RANKED.indexOf(role) ? named : role;
+                }
+            } else if (entry.hasNonNull("role")) {
+                role = role(entry.path("role").asText());
+            }
+            Instant expires = entry.hasNonNull("expires") ? Instant.parse(entry.path("expires").asText()) : null;
+            Principal principal = new Principal(name, List.copyOf(topics), role, expires,
+                    entry.path("revoked").asBoolean(false));
+            byName.put(name, principal);
+            String hash = entry.path("hash").asText("");
+            if (hash.startsWith(ApiKeyFile.HASH_PREFIX)) {
+                String hex = hash.substring(ApiKeyFile.HASH_PREFIX.length()).toLowerCase(Locale.ROOT);
+                byHash.put(hex, principal);
+                hashByName.put(name, hex);
+            }
+        }
+        return new Snapshot(Map.copyOf(byHash), Map.copyOf(hashByName), Map.copyOf(byName));
     }
 }

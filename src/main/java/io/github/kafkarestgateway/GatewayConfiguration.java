@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -47,6 +49,24 @@ public class GatewayConfiguration implements CamelConfiguration {
     private String keyStore;
     @PropertyInject(value = "gateway.tls.keystore-password", defaultValue = "")
     private String keyStorePassword;
+    @PropertyInject(value = "gateway.tls.certificate", defaultValue = "")
+    private String certificate;
+    @PropertyInject(value = "gateway.tls.private-key", defaultValue = "")
+    private String privateKey;
+    @PropertyInject(value = "gateway.tls.client-ca", defaultValue = "certs/client-ca.pem")
+    private String clientCa;
+    @PropertyInject(value = "gateway.tls.client-auth", defaultValue = "request")
+    private String clientAuth;
+    @PropertyInject(value = "gateway.tls.client-principal", defaultValue = "cn")
+    private String clientPrincipal;
+    @PropertyInject(value = "gateway.auth.max-failures", defaultValue = "10")
+    private int maxAuthFailures;
+    @PropertyInject(value = "gateway.auth.failure-window-ms", defaultValue = "60000")
+    private long authFailureWindowMs;
+    @PropertyInject(value = "gateway.auth.block-ms", defaultValue = "60000")
+    private long authBlockMs;
+    @PropertyInject(value = "gateway.auth.reload-interval-ms", defaultValue = "1000")
+    private long reloadIntervalMs;
     @PropertyInject(value = "gateway.tls.ca-certificate", defaultValue = "certs/ca.pem")
     private String caCertificate;
     @PropertyInject(value = "gateway.max-value-bytes", defaultValue = "65536")
@@ -135,26 +155,37 @@ public class GatewayConfiguration implements CamelConfiguration {
         Path keys = Path.of(keysFile);
         String newKey = null;
         if (!Files.exists(keys) && createDevKey) {
-            newKey = ApiKeyStore.newKey();
-            ApiKeyStore.addKey(keys, "dev", newKey, List.of("*"), List.of(ApiKeyStore.OPERATOR));
-            LOG.info("Created the development API key 'dev' for all topics in {}; it is printed once, when the"
-                    + " gateway is ready", keys);
+            newKey = new ApiKeyFile(keys).create("dev", ApiKeyStore.OPERATOR, List.of("*"), null, true);
+            LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
+                    + " when the gateway is ready", keys);
         }
         ApiKeyStore store = ApiKeyStore.load(keys);
-        LOG.info("Loaded {} API key(s) from {}", store.size(), keys.toAbsolutePath());
-        context.getRegistry().bind("apiKeyAuthenticator", new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true));
-        context.getRegistry().bind("operatorAuthenticator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false));
+        LOG.info("Loaded {} service ID(s) from {}", store.size(), keys.toAbsolutePath());
+        FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(maxAuthFailures, authFailureWindowMs,
+                authBlockMs);
+        boolean bySan = "san".equalsIgnoreCase(clientPrincipal.trim());
+        context.getRegistry().bind("apiKeyAuthenticator",
+                new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
+        context.getRegistry().bind("operatorAuthenticator",
+                new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter, bySan));
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
         http.setBindPort(httpPort);
         http.setMaxBodySize((long) maxValueBytes);
         http.getBodyHandler().setHandleFileUploads(false);
-        Path tlsKeyStore = tlsEnabled ? Path.of(keyStore) : null;
-        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsKeyStore,
-                tlsEnabled ? keyStorePassword(tlsKeyStore) : null);
+        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         context.addService(server, true, true);
+
+        // key file and certificate changes take effect without a restart
+        ScheduledExecutorService watcher = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "reload-keys-and-certificates");
+        watcher.scheduleWithFixedDelay(() -> {
+            store.refresh();
+            server.reloadCertificatesIfChanged();
+        }, reloadIntervalMs, reloadIntervalMs, TimeUnit.MILLISECONDS);
+        context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
         String shownKey = newKey;
@@ -201,6 +232,20 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .filter(value -> !value.isBlank())
                 .ifPresent(value -> client.put("bootstrap.servers", value.trim()));
         return client;
+    }
+
+    private GatewayHttpServer.Tls tls() throws IOException {
+        Path clientCaFile = clientCa.isBlank() ? null : Path.of(clientCa.trim());
+        if (clientCaFile != null && !Files.exists(clientCaFile)) {
+            LOG.info("No client CA at {}: client certificates are not used", clientCaFile.toAbsolutePath());
+            clientCaFile = null;
+        }
+        if (!certificate.isBlank()) {
+            return new GatewayHttpServer.Tls(null, null, Path.of(certificate.trim()), Path.of(privateKey.trim()),
+                    clientCaFile, clientAuth.trim());
+        }
+        Path store = Path.of(keyStore);
+        return new GatewayHttpServer.Tls(store, keyStorePassword(store), null, null, clientCaFile, clientAuth.trim());
     }
 
     private String keyStorePassword(Path store) throws IOException {

@@ -1,6 +1,14 @@
 package io.github.kafkarestgateway;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.handler.codec.TooLongFrameException;
@@ -9,11 +17,15 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.SSLOptions;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -24,28 +36,55 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS server that platform-http routes run on. It is Camel's Vert.x platform-http server with the HTTP options
- * that a gateway needs and Camel does not expose: a request line long enough for the 10 KB URIs of the API, TLS from a
- * PKCS12 or JKS key store, and JSON answers in the Event Streams error shape for what never reaches a route (unknown
+ * that a gateway needs and Camel does not expose: a request line long enough for the 10 KB URIs of the API; TLS 1.2
+ * and 1.3 only, from a PKCS12/JKS key store or PEM files, reloaded when they change; optional client certificates
+ * verified against a client CA; and JSON answers in the Event Streams error shape for what never reaches a route (unknown
  * path 404, wrong method 405, body over the limit 400, malformed or oversized request line and headers).
  */
 public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
 
+    /** Only these: TLS 1.2 and 1.3 with forward secrecy and authenticated encryption. */
+    static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /**
+     * Where the server's key and certificate come from: a key store (PKCS12 or JKS) with its password, or a PEM
+     * certificate chain and PEM private key; optionally the PEM CA that signs client certificates, and whether a
+     * client certificate is requested ({@code request}) or required ({@code required}).
+     */
+    public record Tls(Path keyStore, String keyStorePassword, Path certificate, Path privateKey, Path clientCa,
+                      String clientAuth) {
+
+        List<Path> files() {
+            List<Path> files = new ArrayList<>();
+            for (Path file : new Path[] {keyStore, certificate, privateKey, clientCa}) {
+                if (file != null) {
+                    files.add(file);
+                }
+            }
+            return files;
+        }
+    }
+
     private final VertxPlatformHttpServerConfiguration configuration;
     private final int maxUriBytes;
-    private final Path keyStore;
-    private final String keyStorePassword;
+    private final Tls tls;
     private volatile HttpServer httpServer;
+    private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private Vertx vertx;
 
-    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Path keyStore,
-                             String keyStorePassword) {
+    /** @param tls the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only) */
+    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Tls tls) {
         super(configuration);
         this.configuration = configuration;
         this.maxUriBytes = maxUriBytes;
-        this.keyStore = keyStore;
-        this.keyStorePassword = keyStorePassword;
+        this.tls = tls;
     }
 
     @Override
@@ -75,15 +114,23 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 .setMaxInitialLineLength(maxUriBytes + 64)
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
-        if (keyStore != null) {
-            options.setSsl(true).setKeyCertOptions(keyCertOptions());
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(keyCertOptions())
+                    .setEnabledSecureTransportProtocols(PROTOCOLS);
+            CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+            if (tls.clientCa() != null) {
+                options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toAbsolutePath().toString()))
+                        .setClientAuth("required".equalsIgnoreCase(tls.clientAuth()) ? ClientAuth.REQUIRED
+                                : ClientAuth.REQUEST);
+            }
+            tlsFilesLoaded = modificationTimes();
         }
         HttpServer server = getVertx().createHttpServer(options);
         server.invalidRequestHandler(GatewayHttpServer::invalidRequest);
         server.requestHandler(router);
         httpServer = server.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("Gateway listening on {}://{}:{}", keyStore != null ? "https" : "http", configuration.getBindHost(),
+        LOG.info("Gateway listening on {}://{}:{}", tls != null ? "https" : "http", configuration.getBindHost(),
                 httpServer.actualPort());
     }
 
@@ -126,13 +173,56 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         return server != null ? server.actualPort() : configuration.getBindPort();
     }
 
-    private KeyCertOptions keyCertOptions() {
-        String path = keyStore.toAbsolutePath().toString();
-        String lower = path.toLowerCase();
-        if (lower.endsWith(".jks")) {
-            return new JksOptions().setPath(path).setPassword(keyStorePassword);
+    /**
+     * Loads the server certificate again when one of the TLS files changed (a renewed certificate), without a
+     * restart: new connections get the new certificate, open ones keep theirs.
+     */
+    public void reloadCertificatesIfChanged() {
+        HttpServer server = httpServer;
+        if (server == null || tls == null) {
+            return;
         }
-        return new PfxOptions().setPath(path).setPassword(keyStorePassword);
+        Map<Path, FileTime> current = modificationTimes();
+        if (current.equals(tlsFilesLoaded)) {
+            return;
+        }
+        try {
+            SSLOptions ssl = new SSLOptions().setKeyCertOptions(keyCertOptions())
+                    .setEnabledSecureTransportProtocols(PROTOCOLS);
+            CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
+            if (tls.clientCa() != null) {
+                ssl.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toAbsolutePath().toString()));
+            }
+            server.updateSSLOptions(ssl, true).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            tlsFilesLoaded = current;
+            LOG.info("Reloaded the TLS certificates from {}", current.keySet());
+        } catch (Exception e) {
+            LOG.error("Keeping the current TLS certificates: cannot load the changed files: {}", e.toString());
+        }
+    }
+
+    private Map<Path, FileTime> modificationTimes() {
+        Map<Path, FileTime> times = new HashMap<>();
+        for (Path file : tls.files()) {
+            try {
+                times.put(file, Files.getLastModifiedTime(file));
+            } catch (IOException e) {
+                times.put(file, FileTime.fromMillis(0));
+            }
+        }
+        return times;
+    }
+
+    private KeyCertOptions keyCertOptions() {
+        if (tls.certificate() != null) {
+            return new PemKeyCertOptions().setCertPath(tls.certificate().toAbsolutePath().toString())
+                    .setKeyPath(tls.privateKey().toAbsolutePath().toString());
+        }
+        String path = tls.keyStore().toAbsolutePath().toString();
+        if (path.toLowerCase().endsWith(".jks")) {
+            return new JksOptions().setPath(path).setPassword(tls.keyStorePassword());
+        }
+        return new PfxOptions().setPath(path).setPassword(tls.keyStorePassword());
     }
 
     private static void error(RoutingContext ctx, int status, String message) {

@@ -50,8 +50,11 @@ final class TestGateway implements AutoCloseable {
         properties.put("gateway.http.host", "localhost");
         properties.put("gateway.tls.keystore", CERTS.resolve("server.p12").toString());
         properties.put("gateway.tls.ca-certificate", CERTS.resolve("ca.pem").toString());
+        properties.put("gateway.tls.client-ca", CERTS.resolve("client-ca.pem").toString());
         properties.put("gateway.auth.keys-file", KEYS_FILE.toString());
         properties.put("gateway.auth.create-dev-key", "false");
+        // every test connects from 127.0.0.1 and many fail on purpose: the limit has a test of its own
+        properties.put("gateway.auth.max-failures", "0");
         properties.put("gateway.dead-letter.journal",
                 Files.createTempDirectory("gateway-test-dead-letters").resolve("journal.jsonl").toString());
         properties.putAll(overrides);
@@ -163,12 +166,27 @@ final class TestGateway implements AutoCloseable {
         return ssl;
     }
 
+    /** Adds a service ID with a key chosen by the test (the key tool only makes random ones). */
+    static void writeKey(Path file, String name, String key, String role, String... topics) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode root = Files.exists(file)
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode keys = root.has("keys")
+                ? (com.fasterxml.jackson.databind.node.ArrayNode) root.get("keys") : root.putArray("keys");
+        com.fasterxml.jackson.databind.node.ObjectNode entry = keys.addObject().put("name", name)
+                .put("hash", "sha256:" + ApiKeyStore.sha256Hex(key)).put("role", role);
+        com.fasterxml.jackson.databind.node.ArrayNode topicArray = entry.putArray("topics");
+        for (String topic : topics) {
+            topicArray.add(topic);
+        }
+        JSON.writeValue(file.toFile(), root);
+    }
+
     private static Path keysFile() {
         try {
             Path file = Files.createTempDirectory("gateway-test-keys").resolve("api-keys.json");
-            ApiKeyStore.addKey(file, "all-topics", ALL_TOPICS_KEY, List.of("*"), List.of(ApiKeyStore.WRITER));
-            ApiKeyStore.addKey(file, "orders-writer", ORDERS_KEY, List.of("orders.*"), List.of(ApiKeyStore.WRITER));
-            ApiKeyStore.addKey(file, "operator", OPERATOR_KEY, List.of("*"), List.of(ApiKeyStore.OPERATOR));
+            writeKey(file, "all-topics", ALL_TOPICS_KEY, "writer", "*");
+            writeKey(file, "orders-writer", ORDERS_KEY, "writer", "orders.*");
+            writeKey(file, "operator", OPERATOR_KEY, "operator", "*");
             return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);
