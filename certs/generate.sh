@@ -3,7 +3,8 @@
 # (part of every JDK).
 #   certs/generate.sh [output-dir]           default output: the folder of this script
 #   GATEWAY_CERT_HOSTS="gw.example.com,10.0.0.5" certs/generate.sh    extra DNS names / IP addresses
-# Leaves existing files alone (delete them to regenerate). The outputs are secrets or generated: never commit them.
+# Leaves existing files alone; delete server.p12 to renew the server certificate with the same CA, or everything to
+# start over. The outputs are secrets or generated: never commit them.
 set -euo pipefail
 
 out="${1:-$(cd "$(dirname "$0")" && pwd)}"
@@ -14,7 +15,6 @@ if [[ -f server.p12 && -f ca.pem && -f server.p12.password && -f client-ca.pem ]
   echo "certs: using existing $out/server.p12 (trust $out/ca.pem)"
   exit 0
 fi
-rm -f ca.p12 ca.pem server.p12 server.pem server.csr server.p12.password client-ca.p12 client-ca.pem
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/keytool" ]]; then keytool="$JAVA_HOME/bin/keytool"; else keytool=keytool; fi
 
@@ -28,14 +28,20 @@ for host in "${extra[@]}"; do
 done
 
 umask 077
-password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-printf '%s\n' "$password" > server.p12.password
-
-# the CA: its key stays in ca.p12 (same password), its certificate is what clients trust
-"$keytool" -genkeypair -alias ca -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
-  -dname "CN=Kafka REST Gateway Development CA" -ext bc:c -ext KeyUsage:critical=keyCertSign,cRLSign \
-  -validity 3650 -keystore ca.p12 -storetype PKCS12 -storepass "$password" -keypass "$password" 2>/dev/null
-"$keytool" -exportcert -rfc -alias ca -keystore ca.p12 -storepass "$password" > ca.pem
+if [[ -f ca.p12 && -f ca.pem && -f server.p12.password ]]; then
+  # keep the CA clients already trust: only the server certificate (or the client CA) is made anew
+  password="$(cat server.p12.password)"
+  rm -f server.p12 server.pem server.csr
+else
+  rm -f ca.p12 ca.pem server.p12 server.pem server.csr client-ca.p12 client-ca.pem
+  password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  printf '%s\n' "$password" > server.p12.password
+  # the CA: its key stays in ca.p12 (same password), its certificate is what clients trust
+  "$keytool" -genkeypair -alias ca -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
+    -dname "CN=Kafka REST Gateway Development CA" -ext bc:c -ext KeyUsage:critical=keyCertSign,cRLSign \
+    -validity 3650 -keystore ca.p12 -storetype PKCS12 -storepass "$password" -keypass "$password" 2>/dev/null
+  "$keytool" -exportcert -rfc -alias ca -keystore ca.p12 -storepass "$password" > ca.pem
+fi
 
 # the server key pair, then its certificate signed by the CA with the SANs
 "$keytool" -genkeypair -alias server -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
@@ -48,11 +54,14 @@ printf '%s\n' "$password" > server.p12.password
 "$keytool" -importcert -noprompt -alias server -file server.pem -keystore server.p12 -storepass "$password" >/dev/null 2>&1
 rm -f server.csr
 
-# the client CA: signs the client certificates of mutual TLS (the key tool's sign-csr uses it)
+# the client CA: signs the client certificates of mutual TLS (the credentials tool's sign-csr uses it)
+if [[ ! -f client-ca.p12 || ! -f client-ca.pem ]]; then
+rm -f client-ca.p12 client-ca.pem
 "$keytool" -genkeypair -alias client-ca -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
   -dname "CN=Kafka REST Gateway Development Client CA" -ext bc:c -ext KeyUsage:critical=keyCertSign,cRLSign \
   -validity 3650 -keystore client-ca.p12 -storetype PKCS12 -storepass "$password" -keypass "$password" 2>/dev/null
 "$keytool" -exportcert -rfc -alias client-ca -keystore client-ca.p12 -storepass "$password" > client-ca.pem
+fi
 chmod 644 ca.pem server.pem client-ca.pem
 
 echo "certs: created $out/server.p12 for $san; clients trust $out/ca.pem"
