@@ -195,6 +195,22 @@ class SecurityTest {
     }
 
     @Test
+    void speaksPlainHttpOnlyWhenTlsIsSwitchedOff() throws Exception {
+        HttpClient plain = HttpClient.newHttpClient();
+        URI overHttp = URI.create(gateway.uri("/alive").toString().replace("https://", "http://"));
+        assertThrows(IOException.class, () -> plain.send(HttpRequest.newBuilder(overHttp).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        try (TestGateway http = TestGateway.start(Map.of("gateway.tls.enabled", "false"))) {
+            URI uri = URI.create("http://localhost:" + http.uri("/").getPort() + "/topics/" + topic + "/records");
+            HttpResponse<String> response = plain.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("v")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+        }
+    }
+
+    @Test
     void exportsCertificatesThatClientsTrust() throws Exception {
         String key = create("curl-user", "writer", "*");
         Path pem = dir.resolve("exported.pem");
