@@ -60,6 +60,21 @@ public class DeadLetterReplayer implements AutoCloseable {
         this.journal = journal;
         this.timeoutMs = timeoutMs;
         this.lookbackMs = lookbackMs;
+        this.producerProperties = reliableProducer(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs);
+        Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
+        consumerProps.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        consumerProps.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        consumerProps.put("enable.auto.commit", "false");
+        consumerProps.put("isolation.level", "read_committed");
+        consumerProps.put("client.id", "rest-gateway-dead-letter-check");
+        this.consumerProperties = consumerProps;
+    }
+
+    /**
+     * Properties of a producer that waits for each record (acks=all, idempotent, no linger) and gives up within
+     * {@code timeoutMs}. Replay keeps the gateway's partitioner, so a key lands where it would have.
+     */
+    static Map<String, Object> reliableProducer(Map<String, Object> kafkaClient, String clientId, long timeoutMs) {
         Map<String, Object> props = new HashMap<>(kafkaClient);
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
@@ -69,15 +84,8 @@ public class DeadLetterReplayer implements AutoCloseable {
         props.put("linger.ms", "0");
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
-        props.put("client.id", "rest-gateway-dead-letter-replay");
-        this.producerProperties = props;
-        Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
-        consumerProps.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        consumerProps.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        consumerProps.put("enable.auto.commit", "false");
-        consumerProps.put("isolation.level", "read_committed");
-        consumerProps.put("client.id", "rest-gateway-dead-letter-check");
-        this.consumerProperties = consumerProps;
+        props.put("client.id", clientId);
+        return props;
     }
 
     public synchronized Result replay() {

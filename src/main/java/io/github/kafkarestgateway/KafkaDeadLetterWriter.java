@@ -1,7 +1,6 @@
 package io.github.kafkarestgateway;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +31,9 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
     public KafkaDeadLetterWriter(String topic, Map<String, Object> kafkaClient, long timeoutMs) {
         this.topic = topic;
         this.timeoutMs = timeoutMs;
-        Map<String, Object> props = new HashMap<>(kafkaClient);
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put("max.block.ms", String.valueOf(timeoutMs));
-        props.put("request.timeout.ms", String.valueOf(Math.max(1000, timeoutMs / 2)));
-        props.put("delivery.timeout.ms", String.valueOf(timeoutMs));
-        props.put("linger.ms", "0");
-        props.put("key.serializer", ByteArraySerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
-        props.put("client.id", "rest-gateway-dead-letter-topic");
+        Map<String, Object> props = DeadLetterReplayer.reliableProducer(kafkaClient, "rest-gateway-dead-letter-topic",
+                timeoutMs);
+        // the dead-letter topic is partitioned its own way, without the gateway's partitioner or interceptors
         props.remove("partitioner.class");
         props.remove("interceptor.classes");
         this.producerProperties = props;

@@ -49,12 +49,7 @@ class KafkaFailuresTest {
     void answersAProduceThatTimesOutWith408AndThenTheUnreachableClusterWith503() throws Exception {
         String topic = TestKafka.createTopic("timeout");
         PausableProxy proxy = TestKafka.proxy();
-        try (TestGateway gateway = TestGateway.start(Map.of(
-                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
-                "gateway.kafka.check-timeout-ms", "2000",
-                "camel.component.kafka.deliveryTimeoutMs", "3000",
-                "camel.component.kafka.requestTimeoutMs", "1000",
-                "camel.component.kafka.lingerMs", "0"))) {
+        try (TestGateway gateway = behindPausableProxy()) {
             assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("before")).statusCode());
             proxy.pause();
             try {
@@ -82,11 +77,7 @@ class KafkaFailuresTest {
         String topic = TestKafka.createTopic("waiting");
         PausableProxy proxy = TestKafka.proxy();
         int requests = 60;
-        try (TestGateway gateway = TestGateway.start(Map.of(
-                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
-                "camel.component.kafka.deliveryTimeoutMs", "3000",
-                "camel.component.kafka.requestTimeoutMs", "1000",
-                "camel.component.kafka.lingerMs", "0"))) {
+        try (TestGateway gateway = behindPausableProxy()) {
             assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("before")).statusCode());
             proxy.pause();
             try {
@@ -109,6 +100,16 @@ class KafkaFailuresTest {
                 proxy.resume();
             }
         }
+    }
+
+    /** A gateway that reaches the shared broker through the pausable proxy, with a 3 s delivery timeout. */
+    private static TestGateway behindPausableProxy() throws Exception {
+        return TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "2000",
+                "camel.component.kafka.deliveryTimeoutMs", "3000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.lingerMs", "0"));
     }
 
     private static int closedPort() throws IOException {

@@ -389,15 +389,7 @@ class SecurityTest {
             keytool("-importcert", "-noprompt", "-alias", "client", "-file", signed.toString(),
                     "-keystore", store.toString(), "-storepass", "changeit");
         }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, "changeit".toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), trustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
+        return clientWithKeyStore(store);
     }
 
     /** A client certificate signed by a CA that has the client CA's name but another key. */
@@ -420,6 +412,10 @@ class SecurityTest {
                 "-keystore", store.toString(), "-storepass", "changeit");
         keytool("-importcert", "-noprompt", "-alias", "client", "-file", work.resolve("client.pem").toString(),
                 "-keystore", store.toString(), "-storepass", "changeit");
+        return clientWithKeyStore(store);
+    }
+
+    private static HttpClient clientWithKeyStore(Path store) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, "changeit".toCharArray());
