@@ -47,8 +47,9 @@ public final class ApiKeyStore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A service ID: its name, the topics it may produce to, its role, and until when it is valid. */
-    public record Principal(String name, List<String> topicPatterns, String role, Instant expires, boolean revoked) {
+    /** A service ID: its name, the topics it may produce to, its role, until when it is valid, its request quota. */
+    public record Principal(String name, List<String> topicPatterns, String role, Instant expires, boolean revoked,
+                            Double rateLimit) {
 
         /** Whether the role is at least the required one (reader, writer, operator). */
         public boolean hasRole(String required) {
@@ -196,7 +197,8 @@ public final class ApiKeyStore {
             }
             Instant expires = entry.hasNonNull("expires") ? Instant.parse(entry.path("expires").asText()) : null;
             Principal principal = new Principal(name, List.copyOf(topics), role, expires,
-                    entry.path("revoked").asBoolean(false));
+                    entry.path("revoked").asBoolean(false),
+                    entry.hasNonNull("rateLimit") ? entry.path("rateLimit").asDouble() : null);
             byName.put(name, principal);
             String hash = entry.path("hash").asText("");
             if (hash.startsWith(ApiKeyFile.HASH_PREFIX)) {

@@ -8,7 +8,8 @@ import org.apache.camel.Processor;
  * (mapped in {@link ErrorResponse#toGatewayException}), {@code failureStatus} the status alone, and
  * {@code deadLetter} is true when the request must be kept
  * in the dead-letter store: a delivery that failed (408, 5xx) of a request the gateway accepted. Client errors (4xx)
- * are answered directly, and a request refused because the store itself cannot keep anything is not kept either.
+ * are answered directly, and requests refused before acceptance (the store cannot keep anything, the gateway is at
+ * its load bound) are not kept either.
  */
 public class FailureClassifier implements Processor {
 
@@ -23,6 +24,7 @@ public class FailureClassifier implements Processor {
         exchange.setVariable(FAILURE, failure);
         exchange.setVariable(FAILURE_STATUS, failure.status());
         boolean serverSide = failure.status() >= 500 || failure.status() == 408;
-        exchange.setVariable(DEAD_LETTER, serverSide && !(caught instanceof DeadLetterStoreCheck.StoreUnavailable));
+        exchange.setVariable(DEAD_LETTER, serverSide && !(caught instanceof DeadLetterStoreCheck.StoreUnavailable)
+                && !(caught instanceof Backpressure.Rejected));
     }
 }

@@ -73,6 +73,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     private int maxValueBytes;
     @PropertyInject(value = "gateway.max-uri-bytes", defaultValue = "10240")
     private int maxUriBytes;
+    @PropertyInject(value = "gateway.max-in-flight", defaultValue = "4096")
+    private int maxInFlight;
+    @PropertyInject(value = "gateway.max-in-flight-bytes", defaultValue = "67108864")
+    private long maxInFlightBytes;
+    @PropertyInject(value = "gateway.quota.requests-per-second", defaultValue = "0")
+    private double quotaPerSecond;
     @PropertyInject(value = "gateway.auth.keys-file", defaultValue = "data/api-keys.json")
     private String keysFile;
     @PropertyInject(value = "gateway.auth.create-dev-key", defaultValue = "true")
@@ -168,6 +174,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
         context.getRegistry().bind("operatorAuthenticator",
                 new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter, bySan));
+        context.getRegistry().bind("quota", new Quota(store, quotaPerSecond));
+        context.getRegistry().bind("backpressure", new Backpressure(maxInFlight, maxInFlightBytes));
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
