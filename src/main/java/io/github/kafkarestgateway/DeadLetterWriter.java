@@ -25,6 +25,11 @@ public class DeadLetterWriter implements Processor {
         this.journal = journal;
     }
 
+    static String requestId(Exchange exchange) {
+        String id = exchange.getVariable(AccessLog.REQUEST_ID, String.class);
+        return id != null ? id : exchange.getExchangeId();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
@@ -38,7 +43,7 @@ public class DeadLetterWriter implements Processor {
                     exchange.getVariable(RecordMapper.RECORD_HEADERS, Map.class), value,
                     exchange.getVariable(RequestValidator.CONTENT_TYPE, String.class),
                     exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class),
-                    exchange.getExchangeId(), failure.status(), reason);
+                    requestId(exchange), failure.status(), reason);
             exchange.setVariable(DEAD_LETTER_ID, id);
         } catch (IOException e) {
             // nothing more can be done than to say so loudly; the client still gets its error

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and one
- * log line. The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the exchange id when nothing
+ * log line. The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the request id when nothing
  * was kept). Never a stack trace to the client.
  */
 public class ErrorResponse implements Processor {
@@ -45,16 +45,17 @@ public class ErrorResponse implements Processor {
         String principal = exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class);
         String deadLetterId = exchange.getVariable(DeadLetterWriter.DEAD_LETTER_ID, String.class);
         boolean serverSide = error.status() >= 500 || error.status() == 408;
-        String incident = deadLetterId != null ? deadLetterId : serverSide ? exchange.getExchangeId() : null;
+        String requestId = DeadLetterWriter.requestId(exchange);
+        String incident = deadLetterId != null ? deadLetterId : serverSide ? requestId : null;
         if (serverSide) {
-            LOG.warn("{} {} topic={} principal={} id={} incident={} cause={}", error.status(), error.getMessage(), topic,
-                    principal, exchange.getExchangeId(), incident, rootCause(error.getCause()));
+            LOG.warn("{} {} topic={} principal={} requestId={} incident={} cause={}", error.status(), error.getMessage(),
+                    topic, principal, requestId, incident, rootCause(error.getCause()));
             if (topicCheck != null && topic != null) {
                 topicCheck.forget(topic);
             }
         } else {
-            LOG.info("{} {} topic={} principal={} id={}", error.status(), error.getMessage(), topic, principal,
-                    exchange.getExchangeId());
+            LOG.info("{} {} topic={} principal={} requestId={}", error.status(), error.getMessage(), topic, principal,
+                    requestId);
         }
         Message message = exchange.getMessage();
         message.getHeaders().clear();

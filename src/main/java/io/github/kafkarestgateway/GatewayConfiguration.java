@@ -73,6 +73,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private int maxValueBytes;
     @PropertyInject(value = "gateway.max-uri-bytes", defaultValue = "10240")
     private int maxUriBytes;
+    @PropertyInject(value = "gateway.access-log.enabled", defaultValue = "true")
+    private boolean accessLogEnabled;
     @PropertyInject(value = "gateway.max-in-flight", defaultValue = "4096")
     private int maxInFlight;
     @PropertyInject(value = "gateway.max-in-flight-bytes", defaultValue = "67108864")
@@ -182,7 +184,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         http.setBindPort(httpPort);
         http.setMaxBodySize((long) maxValueBytes);
         http.getBodyHandler().setHandleFileUploads(false);
-        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null);
+        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null,
+                new AccessLog(accessLogEnabled));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         context.addService(server, true, true);
 

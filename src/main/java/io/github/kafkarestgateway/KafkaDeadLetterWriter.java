@@ -61,7 +61,7 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
         header(record, "gateway-dead-letter-content-type", exchange.getVariable(RequestValidator.CONTENT_TYPE, String.class));
         producer().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
         exchange.setVariable(DeadLetterWriter.DEAD_LETTER_ID, id);
-        LOG.info("Kept failed request {} on dead-letter topic {} as {}", exchange.getExchangeId(), topic, id);
+        LOG.info("Kept failed request {} on dead-letter topic {} as {}", DeadLetterWriter.requestId(exchange), topic, id);
     }
 
     private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {

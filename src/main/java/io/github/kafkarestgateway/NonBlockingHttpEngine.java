@@ -47,6 +47,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             }
             Exchange exchange = createExchange(false);
             exchange.setPattern(ExchangePattern.InOut);
+            exchange.setVariable(AccessLog.REQUEST_ID, ctx.get(AccessLog.REQUEST_ID));
             processHttpRequest(exchange, ctx).onComplete(populated -> {
                 if (populated.failed()) {
                     fail(ctx, exchange, populated.cause());
@@ -69,6 +70,12 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     end(response, 500, ErrorBody.json(500, "Internal server error", null, null, exchange.getExchangeId()));
                     return;
                 }
+                // what the access log line tells about the request
+                ctx.put(AccessLog.PRINCIPAL, exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL));
+                ctx.put(AccessLog.AUTH_METHOD, exchange.getVariable(ApiKeyAuthenticator.AUTH_METHOD));
+                ctx.put(AccessLog.TOPIC, exchange.getVariable(RequestValidator.TOPIC));
+                ctx.put(AccessLog.PARTITION, exchange.getVariable(ProduceResponse.PARTITION));
+                ctx.put(AccessLog.OFFSET, exchange.getVariable(ProduceResponse.OFFSET));
                 Message message = exchange.getMessage();
                 HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
                 int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);

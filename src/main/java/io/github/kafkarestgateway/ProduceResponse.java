@@ -14,6 +14,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public class ProduceResponse implements Processor {
 
+    /** Variables with where the record landed, for the access log. */
+    public static final String PARTITION = "partition";
+    public static final String OFFSET = "offset";
+
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -22,6 +26,8 @@ public class ProduceResponse implements Processor {
             throw new IllegalStateException("No record metadata from the Kafka producer: is recordMetadata enabled?");
         }
         RecordMetadata record = (RecordMetadata) metadata.get(0);
+        exchange.setVariable(PARTITION, record.partition());
+        exchange.setVariable(OFFSET, record.offset());
         // topic names are restricted to [a-zA-Z0-9._-], so they need no JSON escaping
         String body = "{\"metadata\":{\"topic\":\"" + record.topic()
                 + "\",\"partition\":" + record.partition()

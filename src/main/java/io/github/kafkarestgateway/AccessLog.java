@@ -1,0 +1,118 @@
+package io.github.kafkarestgateway;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request ids and the access log. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
+ * else a new one; it is echoed in the response, set on the request (so the header mapping can copy it into a record
+ * header) and used as the request id of dead letters. When the answer is complete, one JSON line goes to the logger
+ * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, principal, authentication method,
+ * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential.
+ */
+public final class AccessLog {
+
+    /** RoutingContext data and exchange variable holding the request id. */
+    public static final String REQUEST_ID = "requestId";
+    /** RoutingContext data the consumer fills from the exchange for the log line. */
+    static final String PRINCIPAL = "gateway.principal";
+    static final String AUTH_METHOD = "gateway.authMethod";
+    static final String TOPIC = "gateway.topic";
+    static final String PARTITION = "gateway.partition";
+    static final String OFFSET = "gateway.offset";
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final boolean enabled;
+
+    public AccessLog(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** The first handler of every request. */
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String id = request.getHeader("X-Request-ID");
+        if (id == null || !SANE_ID.matcher(id).matches()) {
+            id = RequestIds.next();
+            request.headers().set("X-Request-ID", id);
+        }
+        ctx.put(REQUEST_ID, id);
+        ctx.response().putHeader("X-Request-ID", id);
+        if (enabled && LOG.isInfoEnabled()) {
+            long start = System.nanoTime();
+            String requestId = id;
+            ctx.addEndHandler(done -> log(ctx, requestId, start));
+        }
+        ctx.next();
+    }
+
+    private static void log(RoutingContext ctx, String id, long start) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        StringBuilder line = new StringBuilder(256).append('{');
+        field(line, "time", Instant.now().toString());
+        field(line, "requestId", id);
+        field(line, "method", request.method().name());
+        field(line, "path", request.path());
+        number(line, "status", response.getStatusCode());
+        field(line, "principal", ctx.get(PRINCIPAL));
+        field(line, "authMethod", ctx.get(AUTH_METHOD));
+        field(line, "topic", ctx.get(TOPIC));
+        number(line, "bytesIn", request.bytesRead());
+        number(line, "bytesOut", response.bytesWritten());
+        number(line, "latencyMs", (System.nanoTime() - start) / 1_000_000.0);
+        Object partition = ctx.get(PARTITION);
+        if (partition != null) {
+            number(line, "partition", partition);
+            number(line, "offset", ctx.get(OFFSET));
+        }
+        line.setLength(line.length() - 1);
+        LOG.info(line.append('}').toString());
+    }
+
+    private static void field(StringBuilder line, String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        line.append('"').append(name).append("\":\"");
+        String text = value.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                line.append('\\').append(c);
+            } else if (c < 0x20) {
+                line.append(String.format("\\u%04x", (int) c));
+            } else {
+                line.append(c);
+            }
+        }
+        line.append("\",");
+    }
+
+    private static void number(StringBuilder line, String name, Object value) {
+        if (value != null) {
+            line.append('"').append(name).append("\":").append(value).append(',');
+        }
+    }
+
+    /** Short, unique, cheap request ids: a random prefix per process and a counter. */
+    static final class RequestIds {
+        private static final String PREFIX = Long.toHexString(Double.doubleToLongBits(Math.random()) ^ System.nanoTime());
+        private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
+        private RequestIds() {
+        }
+
+        static String next() {
+            return PREFIX + "-" + Long.toHexString(COUNTER.incrementAndGet());
+        }
+    }
+}
