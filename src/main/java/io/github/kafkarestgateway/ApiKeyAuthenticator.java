@@ -38,6 +38,14 @@ public class ApiKeyAuthenticator implements Processor {
     private record Identified(ApiKeyStore.Principal principal, String method) {
     }
 
+    /** An address refused after repeated failed authentication: 429. */
+    public static final class Blocked extends GatewayException {
+        Blocked(long retryAfterSeconds) {
+            super(429, "Too many failed authentication attempts: try again later", null,
+                    Map.of("Retry-After", String.valueOf(retryAfterSeconds)), null);
+        }
+    }
+
     private final ApiKeyStore keys;
     private final String requiredRole;
     private final boolean topicScoped;
@@ -64,8 +72,7 @@ public class ApiKeyAuthenticator implements Processor {
         String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         long blocked = limiter.blockedSeconds(address);
         if (blocked > 0) {
-            throw new GatewayException(429, "Too many failed authentication attempts: try again later", null,
-                    Map.of("Retry-After", String.valueOf(blocked)), null);
+            throw new Blocked(blocked);
         }
         Identified identified = identify(request);
         if (identified == null) {

@@ -7,7 +7,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-delivers dead letters to Kafka: one at a time in the order they were stored (so per topic and key the original
  * order holds), with their key and headers plus a header naming the dead-letter id. An entry is marked replayed only
- * after the broker acknowledged it; the first failure stops the run, so no later entry overtakes an earlier one.
+ * after the broker acknowledged it; a failure stops the run for that topic, so no later entry overtakes an earlier one.
  * A failed delivery may have been written after all (a timeout's outcome is unknown): each entry is looked for in its
  * topic first and re-sent only if absent, so each dead letter ends up in Kafka once. One replay runs at a time.
  */
@@ -44,6 +46,7 @@ public class DeadLetterReplayer implements AutoCloseable {
     }
 
     private final DeadLetterJournal journal;
+    private final GatewayMetrics metrics;
     private final Map<String, Object> producerProperties;
     private final long timeoutMs;
     private final long lookbackMs;
@@ -56,8 +59,9 @@ public class DeadLetterReplayer implements AutoCloseable {
      * @param lookbackMs how far before a failure to look for the record having been written after all
      */
     public DeadLetterReplayer(DeadLetterJournal journal, Map<String, Object> kafkaClient, long timeoutMs,
-                              long lookbackMs) {
+                              long lookbackMs, GatewayMetrics metrics) {
         this.journal = journal;
+        this.metrics = metrics;
         this.timeoutMs = timeoutMs;
         this.lookbackMs = lookbackMs;
         this.producerProperties = reliableProducer(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs);
@@ -100,10 +104,14 @@ public class DeadLetterReplayer implements AutoCloseable {
         }
         int left = pending.size();
         Map<String, Map<String, Deque<ConsumerRecord<byte[], byte[]>>>> written = new HashMap<>();
+        Set<String> stopped = new HashSet<>();
         for (DeadLetterJournal.Entry entry : pending) {
             if (entry.topic() == null || entry.value() == null) {
                 notReplayable++;
                 left--;
+                continue;
+            }
+            if (stopped.contains(entry.topic())) {
                 continue;
             }
             try {
@@ -138,13 +146,16 @@ public class DeadLetterReplayer implements AutoCloseable {
                 error = "interrupted";
                 break;
             } catch (Exception e) {
-                error = "replay of " + entry.id() + " failed, stopping to keep the order: "
-                        + ErrorResponse.unwrap(e).toString();
-                LOG.warn("{}", error);
-                break;
+                // later entries of this topic wait, so that none overtakes this one; other topics go on
+                stopped.add(entry.topic());
+                String failure = "replay of " + entry.id() + " to topic " + entry.topic()
+                        + " failed, its later entries wait: " + ErrorResponse.unwrap(e);
+                error = error == null ? failure : error + "; " + failure;
+                LOG.warn("{}", failure);
             }
         }
         if (!replayed.isEmpty()) {
+            metrics.replayed(replayed.size());
             LOG.info("Replayed {} dead letter(s); {} pending", replayed.size(), left);
         }
         return new Result(replayed, left, notReplayable, error);

@@ -26,7 +26,7 @@ public class DeadLetterWriter implements Processor {
     }
 
     static String requestId(Exchange exchange) {
-        String id = exchange.getVariable(AccessLog.REQUEST_ID, String.class);
+        String id = exchange.getVariable(RequestObserver.REQUEST_ID, String.class);
         return id != null ? id : exchange.getExchangeId();
     }
 

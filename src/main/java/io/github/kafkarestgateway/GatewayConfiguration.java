@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -130,6 +132,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         kafka.getConfiguration().setBrokers(bootstrap);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClient);
 
+        GatewayMetrics metrics = new GatewayMetrics();
+        context.getRegistry().bind("gatewayMetrics", metrics);
+        context.addService(closing(metrics::close), true, true);
+
         Admin admin = Admin.create(kafkaClient);
         ExecutorService continuation = context.getExecutorServiceManager().newThreadPool(this, "topic-check", 1, 8);
         TopicCheck topicCheck = new TopicCheck(admin, continuation, checkTimeoutMs, topicCacheMs, unavailableBackoffMs);
@@ -141,7 +147,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck));
 
         DeadLetterJournal journal = new DeadLetterJournal(Path.of(deadLetterJournal), deadLetterMinFreeBytes).open();
-        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs);
+        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs, metrics);
         context.addService(closing(() -> {
             replayer.close();
             journal.close();
@@ -177,7 +183,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("operatorAuthenticator",
                 new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter, bySan));
         context.getRegistry().bind("quota", new Quota(store, quotaPerSecond));
-        context.getRegistry().bind("backpressure", new Backpressure(maxInFlight, maxInFlightBytes));
+        Backpressure backpressure = new Backpressure(maxInFlight, maxInFlightBytes);
+        metrics.watch(backpressure);
+        context.getRegistry().bind("backpressure", backpressure);
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
@@ -185,7 +193,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         http.setMaxBodySize((long) maxValueBytes);
         http.getBodyHandler().setHandleFileUploads(false);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null,
-                new AccessLog(accessLogEnabled));
+                new RequestObserver(accessLogEnabled, metrics));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         context.addService(server, true, true);
 
@@ -222,6 +230,22 @@ public class GatewayConfiguration implements CamelConfiguration {
     @BindToRegistry("produceResponse")
     public ProduceResponse produceResponse() {
         return new ProduceResponse();
+    }
+
+    @BindToRegistry("markSendTime")
+    public Processor markSendTime() {
+        return exchange -> exchange.setVariable(ProduceResponse.SENT_AT, System.nanoTime());
+    }
+
+    @BindToRegistry("prometheusMetrics")
+    public Processor prometheusMetrics() {
+        return exchange -> {
+            GatewayMetrics metrics = exchange.getContext().getRegistry().lookupByNameAndType("gatewayMetrics",
+                    GatewayMetrics.class);
+            exchange.getMessage().getHeaders().clear();
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            exchange.getMessage().setBody(metrics.scrape());
+        };
     }
 
     @BindToRegistry("applyRecordHeaders")

@@ -75,26 +75,26 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private final VertxPlatformHttpServerConfiguration configuration;
     private final int maxUriBytes;
     private final Tls tls;
-    private final AccessLog accessLog;
+    private final RequestObserver observer;
     private volatile HttpServer httpServer;
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private Vertx vertx;
 
     /** @param tls the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only) */
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Tls tls,
-                             AccessLog accessLog) {
+                             RequestObserver observer) {
         super(configuration);
         this.configuration = configuration;
         this.maxUriBytes = maxUriBytes;
         this.tls = tls;
-        this.accessLog = accessLog;
+        this.observer = observer;
     }
 
     @Override
     protected void startServer() throws Exception {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
-        router.route().order(Integer.MIN_VALUE).handler(accessLog::handle);
+        router.route().order(Integer.MIN_VALUE).handler(observer::handle);
         router.errorHandler(404, ctx -> {
             // while stopping, the routes are gone before the server: say so rather than "not found"
             if (getCamelContext().isStopping()) {

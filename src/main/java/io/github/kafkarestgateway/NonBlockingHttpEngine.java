@@ -47,7 +47,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             }
             Exchange exchange = createExchange(false);
             exchange.setPattern(ExchangePattern.InOut);
-            exchange.setVariable(AccessLog.REQUEST_ID, ctx.get(AccessLog.REQUEST_ID));
+            exchange.setVariable(RequestObserver.REQUEST_ID, ctx.get(RequestObserver.REQUEST_ID));
             processHttpRequest(exchange, ctx).onComplete(populated -> {
                 if (populated.failed()) {
                     fail(ctx, exchange, populated.cause());
@@ -71,11 +71,16 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     return;
                 }
                 // what the access log line tells about the request
-                ctx.put(AccessLog.PRINCIPAL, exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL));
-                ctx.put(AccessLog.AUTH_METHOD, exchange.getVariable(ApiKeyAuthenticator.AUTH_METHOD));
-                ctx.put(AccessLog.TOPIC, exchange.getVariable(RequestValidator.TOPIC));
-                ctx.put(AccessLog.PARTITION, exchange.getVariable(ProduceResponse.PARTITION));
-                ctx.put(AccessLog.OFFSET, exchange.getVariable(ProduceResponse.OFFSET));
+                ctx.put(RequestObserver.PRINCIPAL, exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL));
+                ctx.put(RequestObserver.AUTH_METHOD, exchange.getVariable(ApiKeyAuthenticator.AUTH_METHOD));
+                ctx.put(RequestObserver.TOPIC, exchange.getVariable(RequestValidator.TOPIC));
+                ctx.put(RequestObserver.PARTITION, exchange.getVariable(ProduceResponse.PARTITION));
+                ctx.put(RequestObserver.OFFSET, exchange.getVariable(ProduceResponse.OFFSET));
+                if (Boolean.TRUE.equals(exchange.getVariable(TopicCheck.TOPIC_KNOWN))) {
+                    ctx.put(RequestObserver.METRIC_TOPIC, exchange.getVariable(RequestValidator.TOPIC));
+                }
+                ctx.put(RequestObserver.ACK_NANOS, exchange.getVariable(ProduceResponse.ACK_NANOS));
+                ctx.put(RequestObserver.OUTCOME, outcome(exchange));
                 Message message = exchange.getMessage();
                 HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
                 int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -99,6 +104,23 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                 doneUoW(exchange);
                 releaseExchange(exchange, false);
             }
+        }
+
+        private static String outcome(Exchange exchange) {
+            if (exchange.getVariable(DeadLetterWriter.DEAD_LETTER_ID) != null) {
+                return "dead-lettered";
+            }
+            Object failure = exchange.getVariable(FailureClassifier.FAILURE);
+            if (failure instanceof Quota.Exceeded) {
+                return "quota";
+            }
+            if (failure instanceof Backpressure.Rejected) {
+                return "load";
+            }
+            if (failure instanceof ApiKeyAuthenticator.Blocked) {
+                return "blocked";
+            }
+            return null;
         }
 
         private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {

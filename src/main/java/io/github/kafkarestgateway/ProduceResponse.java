@@ -17,6 +17,10 @@ public class ProduceResponse implements Processor {
     /** Variables with where the record landed, for the access log. */
     public static final String PARTITION = "partition";
     public static final String OFFSET = "offset";
+    /** Variable set just before the record is handed to the producer (System.nanoTime()). */
+    public static final String SENT_AT = "sentAtNanos";
+    /** Variable with the nanoseconds from send to acknowledgement. */
+    public static final String ACK_NANOS = "ackNanos";
 
     @Override
     public void process(Exchange exchange) {
@@ -28,6 +32,10 @@ public class ProduceResponse implements Processor {
         RecordMetadata record = (RecordMetadata) metadata.get(0);
         exchange.setVariable(PARTITION, record.partition());
         exchange.setVariable(OFFSET, record.offset());
+        Long sentAt = exchange.getVariable(SENT_AT, Long.class);
+        if (sentAt != null) {
+            exchange.setVariable(ACK_NANOS, System.nanoTime() - sentAt);
+        }
         // topic names are restricted to [a-zA-Z0-9._-], so they need no JSON escaping
         String body = "{\"metadata\":{\"topic\":\"" + record.topic()
                 + "\",\"partition\":" + record.partition()

@@ -35,6 +35,13 @@ public class Quota implements Processor {
         }
     }
 
+    /** Over the quota: 429. */
+    public static final class Exceeded extends GatewayException {
+        Exceeded(String message, long retryAfterSeconds) {
+            super(429, message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)), null);
+        }
+    }
+
     private final ApiKeyStore keys;
     private final double defaultPerSecond;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
@@ -55,8 +62,8 @@ public class Quota implements Processor {
         long waitNanos = buckets.computeIfAbsent(principal, name -> new Bucket(Math.max(1, perSecond))).take(perSecond);
         if (waitNanos > 0) {
             long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-            throw new GatewayException(429, "Rate limit exceeded: " + perSecond + " requests per second for '"
-                    + principal + "'", null, Map.of("Retry-After", String.valueOf(seconds)), null);
+            throw new Exceeded("Rate limit exceeded: " + perSecond + " requests per second for '" + principal + "'",
+                    seconds);
         }
     }
 }

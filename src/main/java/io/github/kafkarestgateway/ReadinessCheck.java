@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * {@code GET /ready}: 200 when the gateway can take records (Kafka answers, the dead-letter store can keep entries,
- * not shutting down), else 503; the JSON body has one status per check. The Kafka check is one cluster description
+ * not shutting down, Camel's readiness checks of context, routes and Kafka producer are up), else 503; the JSON body
+ * has one status per check. The Kafka check is one cluster description
  * within {@code timeoutMs}, without blocking a thread; its result is reused for a second.
  */
 public class ReadinessCheck extends AsyncProcessorSupport {
@@ -42,11 +45,22 @@ public class ReadinessCheck extends AsyncProcessorSupport {
             boolean stopping = !exchange.getContext().isStarted() || exchange.getContext().isStopping();
             ObjectNode root = MAPPER.createObjectNode();
             boolean up = kafkaProblem == null && storeProblem == null && !stopping;
-            root.put("status", up ? "UP" : "DOWN");
             ObjectNode checks = root.putObject("checks");
             check(checks, "kafka", kafkaProblem);
             check(checks, "deadLetterStore", storeProblem);
             check(checks, "shutdown", stopping ? "the gateway is shutting down" : null);
+            // Camel's own readiness checks (context, routes, Kafka producer), each by its id
+            boolean camelUp = true;
+            if (!stopping) {
+                for (HealthCheck.Result result : HealthCheckHelper.invokeReadiness(exchange.getContext())) {
+                    boolean checkUp = result.getState() != HealthCheck.State.DOWN;
+                    camelUp &= checkUp;
+                    check(checks, "camel:" + result.getCheck().getId(), checkUp ? null
+                            : result.getMessage().orElse("DOWN"));
+                }
+            }
+            up &= camelUp;
+            root.put("status", up ? "UP" : "DOWN");
             Message message = exchange.getMessage();
             message.getHeaders().clear();
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);

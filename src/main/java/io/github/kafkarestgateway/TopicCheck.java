@@ -27,6 +27,9 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public class TopicCheck extends AsyncProcessorSupport {
 
+    /** Variable set when the topic exists (or will be created on first use) and the cluster answers. */
+    public static final String TOPIC_KNOWN = "topicKnown";
+
     private final Admin admin;
     private final Executor continuation;
     private final int timeoutMs;
@@ -51,6 +54,7 @@ public class TopicCheck extends AsyncProcessorSupport {
         long now = System.currentTimeMillis();
         Long until = knownUntil.get(topic);
         if (until != null && until > now) {
+            exchange.setVariable(TOPIC_KNOWN, true);
             callback.done(true);
             return true;
         }
@@ -62,6 +66,8 @@ public class TopicCheck extends AsyncProcessorSupport {
         inFlight.computeIfAbsent(topic, this::describe).whenCompleteAsync((ok, failure) -> {
             if (failure != null) {
                 exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
+            } else {
+                exchange.setVariable(TOPIC_KNOWN, true);
             }
             callback.done(false);
         }, continuation);

@@ -197,6 +197,39 @@ class DeadLetterTest {
     }
 
     @Test
+    void aTopicThatCannotTakeItsDeadLettersHoldsBackOnlyItsOwn() throws Exception {
+        String topic = TestKafka.createTopic("replay-others");
+        String doomed = TestKafka.createTopic("replay-doomed");
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1000",
+                "gateway.kafka.unavailable-backoff-ms", "30000",
+                "gateway.dead-letter.replay-timeout-ms", "2000"))) {
+            proxy.pause();
+            try {
+                assertError(gateway.post("/topics/" + doomed + "/records", "text/plain", bytes("first")), 503);
+                assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("second")), 503);
+                assertError(gateway.post("/topics/" + doomed + "/records", "text/plain", bytes("third")), 503);
+            } finally {
+                proxy.resume();
+            }
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
+                admin.deleteTopics(List.of(doomed)).all().get();
+            }
+
+            HttpResponse<String> replay = replay(gateway, TestGateway.OPERATOR_KEY);
+
+            assertEquals(503, replay.statusCode(), replay.body());
+            JsonNode result = TestGateway.json(replay);
+            assertEquals(1, result.get("replayed").size(), replay.body());
+            assertEquals(2, result.get("pending").asInt(), "both entries of the doomed topic wait, in order");
+            assertEquals(1, TestKafka.recordCount(topic));
+        }
+    }
+
+    @Test
     void refusesProduceRequestsWhileTheStoreIsFullAndReportsItNotReady() throws Exception {
         String topic = TestKafka.createTopic("store-full");
         try (TestGateway gateway = TestGateway.start(Map.of(

@@ -64,6 +64,71 @@ class OperationsTest {
         }
     }
 
+    @Test
+    void countsSuccessesErrorsRateLimitsAndDeadLettersInThePrometheusMetrics() throws Exception {
+        String topic = TestKafka.createTopic("metered");
+        String other = TestKafka.createTopic("metered-other");
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1000",
+                "gateway.quota.requests-per-second", "1000"))) {
+            String ok = "gateway_requests_total{auth_method=\"bearer\",status=\"200\",topic=\"" + topic + "\"}";
+            String unknown = "gateway_requests_total{auth_method=\"bearer\",status=\"404\",topic=\"-\"}";
+            Map<String, Double> before = metrics(gateway);
+
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+            assertEquals(404, gateway.post("/topics/no-such-topic-metered/records", "text/plain", bytes("v")).statusCode());
+            assertEquals(401, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"),
+                    "Authorization", "Bearer wrong").statusCode());
+            proxy.pause();
+            try {
+                assertEquals(503, gateway.post("/topics/" + other + "/records", "text/plain", bytes("v")).statusCode());
+            } finally {
+                proxy.resume();
+            }
+            Map<String, Double> after = metrics(gateway);
+
+            assertEquals(1.0, after.get(ok) - before.getOrDefault(ok, 0.0), 0.0);
+            assertEquals(1.0, after.get(unknown) - before.getOrDefault(unknown, 0.0), 0.0);
+            assertEquals(1.0, delta(before, after, "gateway_authentication_failures_total"), 0.0);
+            assertEquals(1.0, delta(before, after, "gateway_dead_letters_written_total"), 0.0);
+            assertTrue(after.get("gateway_kafka_ack_duration_seconds_count") >= 1, after.toString());
+            assertTrue(after.containsKey("gateway_requests_in_flight"));
+            assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")));
+            assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("gateway_request_duration_seconds_bucket")));
+            assertFalse(after.keySet().stream().anyMatch(k -> k.contains("no-such-topic")), "labels stay bounded");
+
+            DeadLetterTest.replay(gateway, TestGateway.OPERATOR_KEY);
+            assertEquals(1.0, delta(before, metrics(gateway), "gateway_dead_letters_replayed_total"), 0.0);
+        }
+        try (TestGateway limited = TestGateway.start(Map.of("gateway.quota.requests-per-second", "1"))) {
+            for (int i = 0; i < 5; i++) {
+                limited.post("/topics/" + topic + "/records", "text/plain", bytes("q"));
+            }
+            assertTrue(metrics(limited).get("gateway_rate_limited_total{kind=\"quota\"}") >= 1);
+        }
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+    }
+
+    /** The scraped samples, by metric name with labels. */
+    private static Map<String, Double> metrics(TestGateway gateway) {
+        HttpResponse<String> response = gateway.send(gateway.request("/metrics").GET().build());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        Map<String, Double> samples = new java.util.HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
     private static JsonNode accessLine(String requestId) throws Exception {
         for (String line : Files.readAllLines(LOG)) {
             int json = line.indexOf(" - {");

@@ -10,13 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request ids and the access log. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
+ * Request ids, the access log and the request metrics. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
  * else a new one; it is echoed in the response, set on the request (so the header mapping can copy it into a record
  * header) and used as the request id of dead letters. When the answer is complete, one JSON line goes to the logger
  * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, principal, authentication method,
- * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential.
+ * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
+ * records the request in {@link GatewayMetrics}.
  */
-public final class AccessLog {
+public final class RequestObserver {
 
     /** RoutingContext data and exchange variable holding the request id. */
     public static final String REQUEST_ID = "requestId";
@@ -26,14 +27,22 @@ public final class AccessLog {
     static final String TOPIC = "gateway.topic";
     static final String PARTITION = "gateway.partition";
     static final String OFFSET = "gateway.offset";
+    /** The topic as a metric label: only a topic that exists and the caller may use, so labels stay bounded. */
+    static final String METRIC_TOPIC = "gateway.metricTopic";
+    static final String ACK_NANOS = "gateway.ackNanos";
+    /** What happened beyond the status: dead-lettered, quota, load, blocked. */
+    static final String OUTCOME = "gateway.outcome";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final boolean enabled;
 
-    public AccessLog(boolean enabled) {
+    private final GatewayMetrics metrics;
+
+    public RequestObserver(boolean enabled, GatewayMetrics metrics) {
         this.enabled = enabled;
+        this.metrics = metrics;
     }
 
     /** The first handler of every request. */
@@ -46,15 +55,20 @@ public final class AccessLog {
         }
         ctx.put(REQUEST_ID, id);
         ctx.response().putHeader("X-Request-ID", id);
-        if (enabled && LOG.isInfoEnabled()) {
-            long start = System.nanoTime();
-            String requestId = id;
-            ctx.addEndHandler(done -> log(ctx, requestId, start));
-        }
+        long start = System.nanoTime();
+        String requestId = id;
+        ctx.addEndHandler(done -> {
+            long nanos = System.nanoTime() - start;
+            metrics.request(ctx.get(METRIC_TOPIC), ctx.response().getStatusCode(), ctx.get(AUTH_METHOD),
+                    ctx.request().bytesRead(), nanos, ctx.get(ACK_NANOS), ctx.get(OUTCOME));
+            if (enabled && LOG.isInfoEnabled()) {
+                log(ctx, requestId, nanos);
+            }
+        });
         ctx.next();
     }
 
-    private static void log(RoutingContext ctx, String id, long start) {
+    private static void log(RoutingContext ctx, String id, long nanos) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         StringBuilder line = new StringBuilder(256).append('{');
@@ -68,7 +82,7 @@ public final class AccessLog {
         field(line, "topic", ctx.get(TOPIC));
         number(line, "bytesIn", request.bytesRead());
         number(line, "bytesOut", response.bytesWritten());
-        number(line, "latencyMs", (System.nanoTime() - start) / 1_000_000.0);
+        number(line, "latencyMs", nanos / 1_000_000.0);
         Object partition = ctx.get(PARTITION);
         if (partition != null) {
             number(line, "partition", partition);
