@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -134,6 +136,33 @@ class BrokerOutageTest {
         } finally {
             broker.close();
         }
+    }
+
+    @Test
+    void reportsNotReadyWhileTheBrokerIsAwayAndReadyWhenItIsBack(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        int controllerPort = freePort();
+        EmbeddedKafka broker = new EmbeddedKafka(dir.resolve("kafka"), "localhost", port, controllerPort, Map.of()).start();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1000"))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ready(gateway).statusCode() == 200);
+
+            broker.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ready(gateway).statusCode() == 503);
+            JsonNode down = TestGateway.JSON.readTree(ready(gateway).body());
+            assertEquals("DOWN", down.get("checks").get("kafka").get("status").asText(), down.toString());
+            assertEquals("UP", down.get("checks").get("deadLetterStore").get("status").asText());
+
+            broker = new EmbeddedKafka(dir.resolve("kafka"), "localhost", port, controllerPort, Map.of()).start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ready(gateway).statusCode() == 200);
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static HttpResponse<String> ready(TestGateway gateway) {
+        return gateway.send(gateway.request("/ready").GET().build());
     }
 
     private static int failures(List<Outcome> outcomes) {
