@@ -20,7 +20,10 @@ public final class DeadLetterEndpoints {
     private DeadLetterEndpoints() {
     }
 
-    /** {@code GET /admin/dead-letters}: every entry (metadata, key and value in Base64) and whether it was replayed. */
+    /**
+     * {@code GET /admin/dead-letters}: every entry (metadata, key and value in Base64) and, once replayed, where it
+     * landed; fields without a value are left out.
+     */
     public static class ListEntries implements Processor {
         private final DeadLetterJournal journal;
 
@@ -40,22 +43,20 @@ public final class DeadLetterEndpoints {
                 ObjectNode node = array.addObject();
                 node.put("id", e.id());
                 node.put("time", e.time().toString());
-                node.put("topic", e.topic());
-                node.put("key", e.key() == null ? null : b64.encodeToString(e.key()));
+                putIfSet(node, "topic", e.topic());
+                putIfSet(node, "key", e.key() == null ? null : b64.encodeToString(e.key()));
                 ArrayNode headers = node.putArray("headers");
                 e.headers().forEach(h -> headers.addObject().put("name", h.getKey())
                         .put("value", b64.encodeToString(h.getValue())));
-                node.put("value", e.value() == null ? null : b64.encodeToString(e.value()));
-                node.put("contentType", e.contentType());
-                node.put("principal", e.principal());
-                node.put("requestId", e.requestId());
+                putIfSet(node, "value", e.value() == null ? null : b64.encodeToString(e.value()));
+                putIfSet(node, "contentType", e.contentType());
+                putIfSet(node, "principal", e.principal());
+                putIfSet(node, "requestId", e.requestId());
                 node.put("status", e.status());
-                node.put("reason", e.reason());
+                putIfSet(node, "reason", e.reason());
                 if (e.replayed() != null) {
                     node.putObject("replayed").put("time", e.replayed().time().toString())
                             .put("partition", e.replayed().partition()).put("offset", e.replayed().offset());
-                } else {
-                    node.putNull("replayed");
                 }
             }
             answer(exchange.getMessage(), 200, MAPPER.writeValueAsString(root));
@@ -84,6 +85,12 @@ public final class DeadLetterEndpoints {
                 root.put("error", result.error());
             }
             answer(exchange.getMessage(), result.error() == null ? 200 : 503, MAPPER.writeValueAsString(root));
+        }
+    }
+
+    private static void putIfSet(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
         }
     }
 

@@ -39,6 +39,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     /** Kafka client properties are given as {@code kafka.<client property>}, e.g. {@code kafka.security.protocol}. */
     static final String KAFKA_PREFIX = "kafka.";
 
+    private OpenApiDocument openApi;
+
     @PropertyInject(value = "gateway.http.host", defaultValue = "0.0.0.0")
     private String httpHost;
     @PropertyInject(value = "gateway.http.port", defaultValue = "9443")
@@ -246,6 +248,23 @@ public class GatewayConfiguration implements CamelConfiguration {
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             exchange.getMessage().setBody(metrics.scrape());
         };
+    }
+
+    @BindToRegistry("openApiYaml")
+    public Processor openApiYaml() {
+        return openApi().asYaml();
+    }
+
+    @BindToRegistry("openApiJson")
+    public Processor openApiJson() {
+        return openApi().asJson();
+    }
+
+    private OpenApiDocument openApi() {
+        if (openApi == null) {
+            openApi = new OpenApiDocument();
+        }
+        return openApi;
     }
 
     @BindToRegistry("applyRecordHeaders")
