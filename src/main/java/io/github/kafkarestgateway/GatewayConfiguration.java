@@ -47,6 +47,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private int httpPort;
     @PropertyInject(value = "gateway.http.public-host", defaultValue = "localhost")
     private String publicHost;
+    @PropertyInject(value = "gateway.management.port", defaultValue = "")
+    private String managementPort;
     @PropertyInject(value = "gateway.tls.enabled", defaultValue = "true")
     private boolean tlsEnabled;
     @PropertyInject(value = "gateway.tls.keystore", defaultValue = "certs/server.p12")
@@ -195,7 +197,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         http.setMaxBodySize((long) maxValueBytes);
         http.getBodyHandler().setHandleFileUploads(false);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null,
-                new RequestObserver(accessLogEnabled, metrics));
+                new RequestObserver(accessLogEnabled, metrics),
+                managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
         context.addService(server, true, true);
 

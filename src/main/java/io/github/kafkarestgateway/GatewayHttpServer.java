@@ -45,6 +45,9 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpServer.class);
 
+    /** What a management port serves instead of the API port. */
+    static final Set<String> MANAGEMENT_PATHS = Set.of("/alive", "/ready", "/metrics");
+
     /** Only these: TLS 1.2 and 1.3 with forward secrecy and authenticated encryption. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     static final List<String> CIPHER_SUITES = List.of(
@@ -77,13 +80,20 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private final Tls tls;
     private final RequestObserver observer;
     private volatile HttpServer httpServer;
+    private volatile HttpServer managementServer;
+    private final Integer managementPort;
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private Vertx vertx;
 
     /** @param tls the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only) */
+    /**
+     * @param managementPort the port of probes and metrics ({@link #MANAGEMENT_PATHS}), 0 for a free one, or null to
+     *                       serve them on the API port
+     */
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Tls tls,
-                             RequestObserver observer) {
+                             RequestObserver observer, Integer managementPort) {
         super(configuration);
+        this.managementPort = managementPort;
         this.configuration = configuration;
         this.maxUriBytes = maxUriBytes;
         this.tls = tls;
@@ -129,6 +139,25 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
             tlsFilesLoaded = modificationTimes();
         }
+        if (managementPort != null) {
+            // probes and metrics on the management port only; the API port answers them 404
+            router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
+                boolean management = MANAGEMENT_PATHS.contains(ctx.request().path());
+                boolean onManagementPort = managementServer != null
+                        && ctx.request().localAddress().port() == managementServer.actualPort();
+                if (management != onManagementPort) {
+                    error(ctx, 404, "Not found: the path is not part of the API");
+                } else {
+                    ctx.next();
+                }
+            });
+            HttpServer management = getVertx().createHttpServer(options);
+            management.invalidRequestHandler(GatewayHttpServer::invalidRequest);
+            management.requestHandler(router);
+            managementServer = management.listen(managementPort, configuration.getBindHost())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("Probes and metrics on port {}", managementServer.actualPort());
+        }
         HttpServer server = getVertx().createHttpServer(options);
         server.invalidRequestHandler(GatewayHttpServer::invalidRequest);
         server.requestHandler(router);
@@ -138,8 +167,19 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 httpServer.actualPort());
     }
 
+    /** The management port's actual number, or -1 when probes and metrics are on the API port. */
+    public int getManagementPort() {
+        HttpServer management = managementServer;
+        return management == null ? -1 : management.actualPort();
+    }
+
     @Override
     protected void stopServer() {
+        HttpServer management = managementServer;
+        if (management != null) {
+            management.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            managementServer = null;
+        }
         HttpServer server = httpServer;
         if (server != null) {
             getCamelContext().removeComponent(PlatformHttpConstants.PLATFORM_HTTP_COMPONENT_NAME);

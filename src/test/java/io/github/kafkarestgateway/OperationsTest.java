@@ -110,6 +110,25 @@ class OperationsTest {
         }
     }
 
+    @Test
+    void servesProbesAndMetricsOnTheManagementPortOnlyWhenOneIsSet() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.management.port", "0"))) {
+            int port = gateway.context().hasService(GatewayHttpServer.class).getManagementPort();
+            assertTrue(port > 0);
+            String management = "https://localhost:" + port;
+            for (String path : new String[] {"/alive", "/ready", "/metrics"}) {
+                assertEquals(200, gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(management + path))
+                        .GET().build()).statusCode(), path);
+                assertEquals(404, gateway.send(gateway.request(path).GET().build()).statusCode(), path + " not on the API port");
+            }
+            assertEquals(404, gateway.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(management + "/topics/any/records")).POST(java.net.http.HttpRequest.BodyPublishers
+                    .ofString("v")).header("Content-Type", "text/plain").build()).statusCode(), "no API on it");
+            String topic = TestKafka.createTopic("api-port");
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+        }
+    }
+
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
         return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
     }
