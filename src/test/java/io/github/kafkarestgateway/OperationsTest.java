@@ -26,15 +26,16 @@ class OperationsTest {
         TestGateway gateway = TestGateway.shared();
         String topic = TestKafka.createTopic("access");
 
+        String requestId = "order-42." + java.util.UUID.randomUUID();
         HttpResponse<String> produced = gateway.post("/topics/" + topic + "/records?key=k", "text/plain", bytes("v"),
-                "X-Request-ID", "order-42.attempt-1");
+                "X-Request-ID", requestId);
         HttpResponse<String> refused = gateway.post("/topics/" + topic + "/records", "image/png", bytes("v"));
 
-        assertEquals("order-42.attempt-1", produced.headers().firstValue("X-Request-ID").orElse(null));
+        assertEquals(requestId, produced.headers().firstValue("X-Request-ID").orElse(null));
         String generated = refused.headers().firstValue("X-Request-ID").orElse("");
         assertFalse(generated.isEmpty(), "an id is made when the caller sends none");
         JsonNode metadata = TestGateway.json(produced).get("metadata");
-        JsonNode line = await().atMost(Duration.ofSeconds(5)).until(() -> accessLine("order-42.attempt-1"), l -> l != null);
+        JsonNode line = await().atMost(Duration.ofSeconds(5)).until(() -> accessLine(requestId), l -> l != null);
         assertEquals(200, line.get("status").asInt());
         assertEquals("POST", line.get("method").asText());
         assertEquals("/topics/" + topic + "/records", line.get("path").asText());
@@ -148,13 +149,15 @@ class OperationsTest {
         return samples;
     }
 
+    /** The latest access-log line of this request id (the log file is kept across test runs). */
     private static JsonNode accessLine(String requestId) throws Exception {
+        JsonNode found = null;
         for (String line : Files.readAllLines(LOG)) {
             int json = line.indexOf(" - {");
             if (line.contains(" access - ") && json > 0 && line.contains("\"requestId\":\"" + requestId + "\"")) {
-                return TestGateway.JSON.readTree(line.substring(json + 3));
+                found = TestGateway.JSON.readTree(line.substring(json + 3));
             }
         }
-        return null;
+        return found;
     }
 }
