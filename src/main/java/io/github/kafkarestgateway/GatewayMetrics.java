@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * ids or client addresses.
  * <ul>
  * <li>{@code gateway_requests_total{topic,status,auth_method}}, {@code gateway_request_bytes} (request bodies),
+ * {@code gateway_record_value_bytes} (values produced),
  * {@code gateway_request_duration_seconds{status_class}} (end to end) and {@code gateway_kafka_ack_duration_seconds}
  * (send to broker acknowledgement), the last two as histograms;</li>
  * <li>{@code gateway_requests_in_flight}, {@code gateway_request_bytes_in_flight};</li>
@@ -66,7 +67,8 @@ public final class GatewayMetrics {
     }
 
     /** One answered request. */
-    void request(String topic, int status, String authMethod, long bytes, long nanos, Long ackNanos, String outcome) {
+    void request(String topic, int status, String authMethod, long bytes, Integer valueBytes, long nanos, Long ackNanos,
+                 String outcome) {
         String topicLabel = topic == null ? "-" : topic;
         Counter.builder("gateway.requests").description("Answered requests")
                 .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method",
@@ -79,6 +81,11 @@ public final class GatewayMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (ackNanos != null) {
             kafkaAck.record(ackNanos, TimeUnit.NANOSECONDS);
+        }
+        if (valueBytes != null && status == 200) {
+            DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
+                    .description("Values of the records produced").tags("topic", topicLabel).register(registry)
+                    .record(valueBytes);
         }
         if (status == 401) {
             authenticationFailures.increment();

@@ -80,6 +80,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     ctx.put(RequestObserver.METRIC_TOPIC, exchange.getVariable(RequestValidator.TOPIC));
                 }
                 ctx.put(RequestObserver.ACK_NANOS, exchange.getVariable(ProduceResponse.ACK_NANOS));
+                ctx.put(RequestObserver.VALUE_BYTES, exchange.getVariable(RequestValidator.VALUE_BYTES));
                 ctx.put(RequestObserver.OUTCOME, outcome(exchange));
                 Message message = exchange.getMessage();
                 HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();

@@ -30,6 +30,7 @@ public final class RequestObserver {
     /** The topic as a metric label: only a topic that exists and the caller may use, so labels stay bounded. */
     static final String METRIC_TOPIC = "gateway.metricTopic";
     static final String ACK_NANOS = "gateway.ackNanos";
+    static final String VALUE_BYTES = "gateway.valueBytes";
     /** What happened beyond the status: dead-lettered, quota, load, blocked. */
     static final String OUTCOME = "gateway.outcome";
 
@@ -60,7 +61,7 @@ public final class RequestObserver {
         ctx.addEndHandler(done -> {
             long nanos = System.nanoTime() - start;
             metrics.request(ctx.get(METRIC_TOPIC), ctx.response().getStatusCode(), ctx.get(AUTH_METHOD),
-                    ctx.request().bytesRead(), nanos, ctx.get(ACK_NANOS), ctx.get(OUTCOME));
+                    ctx.request().bytesRead(), ctx.get(VALUE_BYTES), nanos, ctx.get(ACK_NANOS), ctx.get(OUTCOME));
             if (enabled && LOG.isInfoEnabled()) {
                 log(ctx, requestId, nanos);
             }

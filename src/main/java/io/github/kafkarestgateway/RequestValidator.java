@@ -22,6 +22,7 @@ public class RequestValidator implements Processor {
 
     public static final String TOPIC = "topic";
     public static final String CONTENT_TYPE = "contentType";
+    public static final String VALUE_BYTES = "valueBytes";
 
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> TEXT_TYPES = Set.of(
@@ -69,6 +70,7 @@ public class RequestValidator implements Processor {
         if (json && !isJson(value)) {
             throw new GatewayException(400, "The body is not valid JSON, as Content-Type '" + mediaType + "' requires");
         }
+        exchange.setVariable(VALUE_BYTES, value.length);
         exchange.getMessage().setBody(value);
     }
 

@@ -95,6 +95,7 @@ class OperationsTest {
             assertEquals(1.0, delta(before, after, "gateway_authentication_failures_total"), 0.0);
             assertEquals(1.0, delta(before, after, "gateway_dead_letters_written_total"), 0.0);
             assertTrue(after.get("gateway_kafka_ack_duration_seconds_count") >= 1, after.toString());
+            assertEquals(1.0, delta(before, after, "gateway_record_value_bytes_count{topic=\"" + topic + "\"}"), 0.0);
             assertTrue(after.containsKey("gateway_requests_in_flight"));
             assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")));
             assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("gateway_request_duration_seconds_bucket")));
