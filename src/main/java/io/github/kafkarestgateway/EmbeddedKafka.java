@@ -51,6 +51,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.overrides = Map.copyOf(overrides);
     }
 
+    /**
+     * Runs a broker alone, until the JVM is stopped: {@code EmbeddedKafka <data-dir> <port> <controller-port>}
+     * (the benchmark's broker, in a JVM of its own).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: EmbeddedKafka <data-dir> <port> <controller-port>");
+            System.exit(2);
+        }
+        EmbeddedKafka broker = new EmbeddedKafka(Path.of(args[0]), "localhost", Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]), Map.of("auto.create.topics.enable", "false", "num.partitions", "1"));
+        broker.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+        System.out.println("Kafka broker ready on " + broker.bootstrapServers());
+        Thread.currentThread().join();
+    }
+
     public synchronized EmbeddedKafka start() throws Exception {
         if (server != null) {
             return this;

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: a real Kafka broker in a JVM of its own, the raw Kafka producer on it as the anchor,
+# then the gateway in its production configuration (HTTPS, API key, acks=all, idempotent producer) driven by wrk,
+# all in one run on this machine. Prints one table of figures and their ratio to the raw producer, and writes it to
+# bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
+# BENCH_WARMUP (s, default 10), BENCH_GATEWAY_HEAP (default 256m).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$root/bench/target/run
+duration=${BENCH_DURATION:-20}
+warmup=${BENCH_WARMUP:-10}
+heap=${BENCH_GATEWAY_HEAP:-256m}
+port=19092; controller=19093; https=19443
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "bench: installing wrk"; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+echo "bench: building"
+mvn -q -B -DskipTests package
+(cd bench && mvn -q -B package)
+rm -rf "$work"; mkdir -p "$work" bench/results
+cp="$root/target/classes:$root/target/dependency/*"
+tools="$root/bench/target/tools/*"
+
+wait_for() { # file pattern seconds
+  for _ in $(seq 1 "$3"); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 1; done
+  echo "bench: '$2' did not appear in $1"; tail -20 "$1"; exit 1
+}
+
+echo "bench: starting the broker"
+java -Xms1g -Xmx1g -cp "$cp" io.github.kafkarestgateway.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 &
+pids+=($!)
+wait_for "$work/broker.log" "broker ready" 60
+for topic in raw bench; do
+  java -cp "$tools" org.apache.kafka.tools.TopicCommand --bootstrap-server localhost:$port --create --topic $topic \
+    --partitions 1 --replication-factor 1 > /dev/null
+done
+
+producer_perf() { # records
+  java -Xmx512m -cp "$tools" org.apache.kafka.tools.ProducerPerformance --topic raw --num-records "$1" \
+    --record-size 1024 --throughput -1 --producer-props bootstrap.servers=localhost:$port acks=all \
+    enable.idempotence=true | tail -1
+}
+echo "bench: warming up the broker, then the raw producer (1 KB records, acks=all)"
+producer_perf 300000 > /dev/null
+raw=$(producer_perf 1500000)
+echo "  $raw"
+raw_rps=$(echo "$raw" | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/')
+raw_mbs=$(echo "$raw" | sed -E 's/.*\(([0-9.]+) MB\/sec\).*/\1/')
+raw_p50=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 50th.*/\1/')
+raw_p99=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 99th.*/\1/')
+
+echo "bench: starting the gateway (HTTPS, API key, acks=all, idempotent; heap $heap)"
+key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name bench --role writer --topic bench \
+  --keys-file "$work/keys.json" | sed -n 's/.*stored): //p')
+start_ms=$(date +%s%3N)
+java -Xms$heap -Xmx$heap -cp "$cp" \
+  -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
+  -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
+  -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \
+  io.github.kafkarestgateway.GatewayMain > "$work/gateway.log" 2>&1 &
+gateway=$!
+pids+=($gateway)
+until curl -skf "https://localhost:$https/ready" > /dev/null 2>&1; do
+  sleep 0.05
+  kill -0 $gateway 2>/dev/null || { tail -30 "$work/gateway.log"; exit 1; }
+done
+ready_ms=$(( $(date +%s%3N) - start_ms ))
+echo "  ready after $ready_ms ms"
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$gateway/status"; }
+offsets() { java -cp "$tools" org.apache.kafka.tools.GetOffsetShell --bootstrap-server localhost:$port --topic bench \
+  2>/dev/null | awk -F: '{s += $3} END {print s + 0}'; }
+
+export BENCH_API_KEY=$key BENCH_TOPIC=bench
+echo "bench: warming up the gateway (${warmup}s)"
+wrk -t2 -c50 -d"${warmup}s" -s bench/post.lua "https://localhost:$https" > /dev/null
+
+rows=()
+for connections in 50 200; do
+  before_records=$(offsets); before_cpu=$(cpu_ticks)
+  out=$(wrk -t2 -c$connections -d"${duration}s" --timeout 10s -s bench/post.lua "https://localhost:$https")
+  after_cpu=$(cpu_ticks); rss=$(rss_mb); after_records=$(offsets)
+  line=$(echo "$out" | grep '^RESULT')
+  get() { echo "$line" | sed -E "s/.* $1=([0-9]+).*/\1/"; }
+  requests=$(get requests); ok=$(get ok); other=$(get other); errors=$(get socket_errors); us=$(get duration_us)
+  p50=$(get p50_us); p90=$(get p90_us); p99=$(get p99_us)
+  added=$((after_records - before_records))
+  rps=$(awk -v n="$ok" -v us="$us" 'BEGIN {printf "%.0f", n / (us / 1e6)}')
+  mbs=$(awk -v r="$rps" 'BEGIN {printf "%.1f", r * 1024 / 1048576}')
+  cpu_us=$(awk -v d=$((after_cpu - before_cpu)) -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.0f", d / t * 1e6 / (n > 0 ? n : 1)}')
+  ratio=$(awk -v a="$rps" -v b="$raw_rps" 'BEGIN {printf "%.3f", a / b}')
+  # wrk stops mid-flight: up to one request per connection may be written but not counted
+  if [[ $added -ge $ok && $added -le $((ok + connections)) ]]; then check="ok ($added records for $ok answers)"; else check="MISMATCH ($added records for $ok answers)"; fi
+  rows+=("| single 1 KB, ${connections} connections | $rps | $rps | $mbs | $(awk -v v="$p50" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p90" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p99" 'BEGIN {printf "%.1f", v / 1000}') | $((other + errors)) | $cpu_us | $rss | $ratio | $check |")
+done
+
+machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB"
+java_version=$(java -version 2>&1 | head -1)
+report=$(cat <<REPORT
+# Benchmark $(date -u +%Y-%m-%dT%H:%MZ)
+
+Machine: $machine; $java_version; Apache Camel 4.18.0, Apache Kafka 4.3.1 (broker and clients); gateway heap $heap.
+Broker, gateway and load tool share the machine. Runs of ${duration}s after a ${warmup}s warm-up; \`bash bench/run.sh\`.
+
+Raw Kafka producer (ProducerPerformance, 1 KB records, acks=all, idempotent, warm broker): **$raw_rps records/s**,
+$raw_mbs MB/s, p50 $raw_p50 ms, p99 $raw_p99 ms.
+
+Gateway ready $ready_ms ms after start (external broker).
+
+| load | requests/s | records/s | MB/s | p50 ms | p90 ms | p99 ms | errors | CPU µs/request | RSS MB | × raw records/s | records vs 200s |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+$(printf '%s\n' "${rows[@]}")
+
+Batched requests: no batch API yet (issue 8), not measured.
+REPORT
+)
+echo
+echo "$report"
+file="bench/results/$(date -u +%Y%m%d-%H%M).md"
+echo "$report" > "$file"
+echo
+echo "bench: written to $file"
