@@ -21,6 +21,7 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
@@ -29,15 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the gateway's infrastructure from {@code application.properties}: the Kafka connection (an external
- * cluster, or the embedded broker when none is configured), the HTTPS server, the API key store and the processors
- * that need them. The routes in {@code routes/} refer to the beans bound here by name.
+ * Builds the gateway's infrastructure from {@code application.properties}: the Kafka connection, the HTTPS server, the
+ * API key store and the processors that need them. The routes in {@code routes/} refer to the beans bound here by
+ * name. Registered by {@code camel.main.configurationClasses}, so Camel Main and Camel JBang load it alike.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
     /** Kafka client properties are given as {@code kafka.<client property>}, e.g. {@code kafka.security.protocol}. */
     static final String KAFKA_PREFIX = "kafka.";
+    /** How the banner describes the cluster (set by the run command when it starts the embedded broker). */
+    static final String KAFKA_DESCRIPTION = "gateway.kafka.description";
 
     private OpenApiDocument openApi;
 
@@ -109,29 +112,15 @@ public class GatewayConfiguration implements CamelConfiguration {
     private long replayTimeoutMs;
     @PropertyInject(value = "gateway.dead-letter.replay-lookback-ms", defaultValue = "120000")
     private long replayLookbackMs;
-    @PropertyInject(value = "gateway.embedded-kafka.data-dir", defaultValue = "data/kafka")
-    private String embeddedDataDir;
-    @PropertyInject(value = "gateway.embedded-kafka.port", defaultValue = "9092")
-    private int embeddedPort;
-    @PropertyInject(value = "gateway.embedded-kafka.controller-port", defaultValue = "9093")
-    private int embeddedControllerPort;
-    @PropertyInject(value = "gateway.embedded-kafka.auto-create-topics", defaultValue = "true")
-    private boolean embeddedAutoCreate;
-
     @Override
     public void configure(CamelContext context) throws Exception {
         Map<String, Object> kafkaClient = kafkaClientProperties(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
-        String kafkaDescription = bootstrap;
         if (bootstrap == null || bootstrap.isBlank()) {
-            EmbeddedKafka broker = new EmbeddedKafka(Path.of(embeddedDataDir), "localhost", embeddedPort,
-                    embeddedControllerPort, Map.of("auto.create.topics.enable", String.valueOf(embeddedAutoCreate)));
-            broker.start();
-            context.addService(closing(broker::close), true, true);
-            bootstrap = broker.bootstrapServers();
-            kafkaClient.put("bootstrap.servers", bootstrap);
-            kafkaDescription = bootstrap + " (embedded broker, data in " + broker.dataDir() + ")";
+            throw new IllegalStateException("No Kafka cluster: set kafka.bootstrap.servers (or KAFKA_BOOTSTRAP_SERVERS);"
+                    + " the run command of the Maven build starts an embedded broker when none is set");
         }
+        String kafkaDescription = context.getPropertiesComponent().resolveProperty(KAFKA_DESCRIPTION).orElse(bootstrap);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrap);
         kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClient);
@@ -199,7 +188,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null,
                 new RequestObserver(accessLogEnabled, metrics),
                 managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
-        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new NonBlockingHttpEngine());
+        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
+                new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort)));
         context.addService(server, true, true);
 
         // key file and certificate changes take effect without a restart

@@ -11,7 +11,6 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +24,19 @@ import org.slf4j.LoggerFactory;
  */
 public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
 
+    private final String routerName;
+
+    /**
+     * @param routerName the router of the gateway's own server: where its routes go even when another platform-http
+     *                   server runs in the same process (Camel JBang starts one of its own)
+     */
+    public NonBlockingHttpEngine(String routerName) {
+        this.routerName = routerName;
+    }
+
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new Consumer(endpoint, processor,
-                VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+        return new Consumer(endpoint, processor, routerName);
     }
 
     static final class Consumer extends VertxPlatformHttpConsumer {
