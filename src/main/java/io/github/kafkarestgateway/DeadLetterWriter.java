@@ -1,6 +1,8 @@
 package io.github.kafkarestgateway;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +27,28 @@ public class DeadLetterWriter implements Processor {
         this.journal = journal;
     }
 
+    /** A v2 request: each of its records is a dead letter of its own; the answer names the first. */
+    private void keepRecords(Exchange exchange, String topic, List<EnvelopeParser.Record> records,
+                             GatewayException failure, String reason) {
+        String first = null;
+        for (EnvelopeParser.Record record : records) {
+            Map<String, byte[]> headers = new LinkedHashMap<>();
+            record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+            try {
+                String id = journal.append(topic, record.key(), headers, record.value(),
+                        "application/json (v2 envelope)", exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class),
+                        requestId(exchange), failure.status(), reason);
+                first = first == null ? id : first;
+            } catch (IOException e) {
+                LOG.error("LOST: could not keep a record of the failed request {} to topic {} in the dead-letter store: {}",
+                        requestId(exchange), topic, e.getMessage());
+            }
+        }
+        if (first != null) {
+            exchange.setVariable(DEAD_LETTER_ID, first);
+        }
+    }
+
     static String requestId(Exchange exchange) {
         String id = exchange.getVariable(RequestObserver.REQUEST_ID, String.class);
         return id != null ? id : exchange.getExchangeId();
@@ -38,6 +62,11 @@ public class DeadLetterWriter implements Processor {
         Object body = exchange.getMessage().getBody();
         byte[] value = body instanceof byte[] bytes ? bytes : body instanceof Buffer buffer ? buffer.getBytes() : null;
         String reason = failure.getMessage() + (failure.getCause() != null ? ": " + failure.getCause() : "");
+        List<EnvelopeParser.Record> records = exchange.getVariable(EnvelopeParser.RECORDS, List.class);
+        if (records != null) {
+            keepRecords(exchange, topic, records, failure, reason);
+            return;
+        }
         try {
             String id = journal.append(topic, exchange.getVariable(RecordMapper.RECORD_KEY, byte[].class),
                     exchange.getVariable(RecordMapper.RECORD_HEADERS, Map.class), value,

@@ -43,4 +43,44 @@ public final class ErrorBody {
     public static String json(int status, String message) {
         return json(status, message, null, null, null);
     }
+
+    /**
+     * The IBM Cloud v2 error body: {@code {"trace":"…","error":{"code":"…","message":"…","more_info":"…",
+     * "target":{"type":"field","name":"…"}}}}; the code follows from the status unless given.
+     */
+    public static String v2Json(int status, String code, String message, String target, String trace) {
+        return v2Node(status, code, message, target, trace).toString();
+    }
+
+    static ObjectNode v2Node(int status, String code, String message, String target, String trace) {
+        ObjectNode root = MAPPER.createObjectNode();
+        if (trace != null) {
+            root.put("trace", trace);
+        }
+        ObjectNode error = root.putObject("error");
+        error.put("code", code != null ? code : v2Code(status));
+        error.put("message", message);
+        error.put("more_info", "/openapi.yaml");
+        if (target != null) {
+            error.putObject("target").put("type", "field").put("name", target);
+        }
+        return root;
+    }
+
+    static String v2Code(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 411 -> "length_required";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
+            case 431 -> "headers_too_large";
+            case 503 -> "service_unavailable";
+            default -> "internal_error";
+        };
+    }
 }

@@ -30,9 +30,12 @@ public class ErrorResponse implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponse.class);
 
     private final TopicCheck topicCheck;
+    private final boolean v2;
 
-    public ErrorResponse(TopicCheck topicCheck) {
+    /** @param v2 whether to answer in the v2 error shape rather than Event Streams v1.1.0 */
+    public ErrorResponse(TopicCheck topicCheck, boolean v2) {
         this.topicCheck = topicCheck;
+        this.v2 = v2;
     }
 
     @Override
@@ -62,8 +65,11 @@ public class ErrorResponse implements Processor {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         message.setHeader(Exchange.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
         error.responseHeaders().forEach(message::setHeader);
-        message.setBody(ErrorBody.json(error.status(), error.getMessage(), error.kafkaErrorCode(),
-                error.status() == 404 || error.kafkaErrorCode() != null ? topic : null, incident));
+        message.setBody(v2
+                ? ErrorBody.v2Json(error.status(), error.code(), error.getMessage(), error.target(),
+                        incident != null ? incident : requestId)
+                : ErrorBody.json(error.status(), error.getMessage(), error.kafkaErrorCode(),
+                        error.status() == 404 || error.kafkaErrorCode() != null ? topic : null, incident));
     }
 
     /** Maps a failure to the Event Streams status codes. */

@@ -9,7 +9,7 @@ import org.apache.camel.Processor;
  * {@code deadLetter} is true when the request must be kept
  * in the dead-letter store: a delivery that failed (408, 5xx) of a request the gateway accepted. Client errors (4xx)
  * are answered directly, and requests refused before acceptance (the store cannot keep anything, the gateway is at
- * its load bound) are not kept either.
+ * its load bound) are not kept either, nor what a step kept already (v2 records keep themselves, one by one).
  */
 public class FailureClassifier implements Processor {
 
@@ -25,6 +25,7 @@ public class FailureClassifier implements Processor {
         exchange.setVariable(FAILURE_STATUS, failure.status());
         boolean serverSide = failure.status() >= 500 || failure.status() == 408;
         exchange.setVariable(DEAD_LETTER, serverSide && !(caught instanceof DeadLetterStoreCheck.StoreUnavailable)
-                && !(caught instanceof Backpressure.Rejected));
+                && !(caught instanceof Backpressure.Rejected)
+                && exchange.getVariable(DeadLetterWriter.DEAD_LETTER_ID) == null);
     }
 }

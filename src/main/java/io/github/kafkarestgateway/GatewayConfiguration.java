@@ -80,10 +80,16 @@ public class GatewayConfiguration implements CamelConfiguration {
     private String caCertificate;
     @PropertyInject(value = "gateway.max-value-bytes", defaultValue = "65536")
     private int maxValueBytes;
+    @PropertyInject(value = "gateway.v2.max-request-bytes", defaultValue = "5242880")
+    private long v2MaxRequestBytes;
     @PropertyInject(value = "gateway.max-uri-bytes", defaultValue = "10240")
     private int maxUriBytes;
     @PropertyInject(value = "gateway.access-log.enabled", defaultValue = "true")
     private boolean accessLogEnabled;
+    @PropertyInject(value = "gateway.v2.delivery-timeout-ms", defaultValue = "10000")
+    private long batchDeliveryTimeoutMs;
+    @PropertyInject(value = "gateway.v2.linger-ms", defaultValue = "5")
+    private long batchLingerMs;
     @PropertyInject(value = "gateway.max-in-flight", defaultValue = "4096")
     private int maxInFlight;
     @PropertyInject(value = "gateway.max-in-flight-bytes", defaultValue = "67108864")
@@ -137,7 +143,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.getExecutorServiceManager().shutdown(continuation);
         }), true, true);
         context.getRegistry().bind("topicCheck", topicCheck);
-        context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck));
+        context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck, false));
+        context.getRegistry().bind("errorResponseV2", new ErrorResponse(topicCheck, true));
 
         DeadLetterJournal journal = new DeadLetterJournal(Path.of(deadLetterJournal), deadLetterMinFreeBytes).open();
         DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs, metrics);
@@ -146,6 +153,15 @@ public class GatewayConfiguration implements CamelConfiguration {
             journal.close();
         }), true, true);
         context.getRegistry().bind("deadLetterStoreCheck", new DeadLetterStoreCheck(journal));
+        Map<String, Object> batchProducer = DeadLetterReplayer.reliableProducer(kafkaClient, "rest-gateway-v2",
+                batchDeliveryTimeoutMs);
+        batchProducer.put("linger.ms", String.valueOf(batchLingerMs));
+        batchProducer.put("batch.size", "262144");
+        batchProducer.put("max.block.ms", "5000");
+        batchProducer.put("request.timeout.ms", "5000");
+        RecordBatchDelivery batchDelivery = new RecordBatchDelivery(batchProducer, journal, continuation);
+        context.addService(closing(batchDelivery::close), true, true);
+        context.getRegistry().bind("recordBatchDelivery", batchDelivery);
         context.getRegistry().bind("deadLetterWriter", new DeadLetterWriter(journal));
         Map<String, Object> deadLetterCluster = new HashMap<>(kafkaClient);
         if (!deadLetterBootstrap.isBlank()) {
@@ -183,9 +199,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
         http.setBindPort(httpPort);
-        http.setMaxBodySize((long) maxValueBytes);
+        // v1 bodies stop at gateway.max-value-bytes (checked early by Content-Length, and by the route); v2 batches
+        // at gateway.v2.max-request-bytes
+        http.setMaxBodySize(Math.max(maxValueBytes, v2MaxRequestBytes));
         http.getBodyHandler().setHandleFileUploads(false);
-        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, tlsEnabled ? tls() : null,
+        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
                 new RequestObserver(accessLogEnabled, metrics),
                 managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,

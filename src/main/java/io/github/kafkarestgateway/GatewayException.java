@@ -11,6 +11,8 @@ public class GatewayException extends RuntimeException {
     private final int status;
     private final Integer kafkaErrorCode;
     private final Map<String, String> responseHeaders;
+    private String code;
+    private String target;
 
     public GatewayException(int status, String message) {
         this(status, message, null, Map.of(), null);
@@ -22,6 +24,24 @@ public class GatewayException extends RuntimeException {
         this.status = status;
         this.kafkaErrorCode = kafkaErrorCode;
         this.responseHeaders = Map.copyOf(responseHeaders);
+    }
+
+    /** A v2 error: its code (such as {@code invalid_type}) and the field it is about. */
+    public static GatewayException v2(int status, String code, String message, String target) {
+        GatewayException e = new GatewayException(status, message);
+        e.code = code;
+        e.target = target;
+        return e;
+    }
+
+    /** The v2 error code, or null for the one that follows from the status. */
+    public String code() {
+        return code;
+    }
+
+    /** The request field a v2 error is about, or null. */
+    public String target() {
+        return target;
     }
 
     public int status() {

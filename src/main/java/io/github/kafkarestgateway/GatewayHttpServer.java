@@ -82,6 +82,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private volatile HttpServer httpServer;
     private volatile HttpServer managementServer;
     private final Integer managementPort;
+    private final long maxV1Bytes;
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private Vertx vertx;
 
@@ -90,9 +91,10 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
      * @param managementPort the port of probes and metrics ({@link #MANAGEMENT_PATHS}), 0 for a free one, or null to
      *                       serve them on the API port
      */
-    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, Tls tls,
-                             RequestObserver observer, Integer managementPort) {
+    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, long maxV1Bytes,
+                             Tls tls, RequestObserver observer, Integer managementPort) {
         super(configuration);
+        this.maxV1Bytes = maxV1Bytes;
         this.managementPort = managementPort;
         this.configuration = configuration;
         this.maxUriBytes = maxUriBytes;
@@ -105,6 +107,17 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
         router.route().order(Integer.MIN_VALUE).handler(observer::handle);
+        // a v1 body announced over its limit is refused before it is read (v2 batches may be larger)
+        router.route("/topics/*").order(Integer.MIN_VALUE + 2).handler(ctx -> {
+            String length = ctx.request().getHeader("Content-Length");
+            if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
+                    && Long.parseLong(length) > maxV1Bytes) {
+                ctx.response().putHeader("Connection", "close");
+                error(ctx, 400, "The message is larger than the limit of " + maxV1Bytes + " bytes");
+            } else {
+                ctx.next();
+            }
+        });
         router.errorHandler(404, ctx -> {
             // while stopping, the routes are gone before the server: say so rather than "not found"
             if (getCamelContext().isStopping()) {
@@ -271,8 +284,10 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     private static void error(RoutingContext ctx, int status, String message) {
         if (!ctx.response().ended()) {
+            boolean v2 = ctx.request().path().startsWith("/v2/");
             ctx.response().setStatusCode(status).putHeader("Content-Type", ErrorBody.CONTENT_TYPE)
-                    .end(ErrorBody.json(status, message));
+                    .end(v2 ? ErrorBody.v2Json(status, null, message, null, ctx.get(RequestObserver.REQUEST_ID))
+                            : ErrorBody.json(status, message));
         }
     }
 
