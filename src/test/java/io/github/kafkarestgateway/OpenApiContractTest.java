@@ -110,6 +110,14 @@ class OpenApiContractTest {
         check("GET", "/admin/dead-letters", gateway.send(gateway.request("/admin/dead-letters").GET().build()));
         check("GET", "/admin/dead-letters", gateway.send(gateway.request("/admin/dead-letters")
                 .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY).GET().build()));
+        String v2 = "/v2/topics/{topic_name}/records";
+        String envelope = "{\"value\":{\"type\":\"text\",\"data\":\"v\"}}";
+        check("POST", v2, gateway.post("/v2" + records, "application/json", bytes(envelope)));
+        check("POST", v2, gateway.post("/v2" + records, "application/json", bytes("[" + envelope + "," + envelope + "]")));
+        check("POST", v2, gateway.post("/v2" + records, "application/json",
+                bytes("[" + envelope + ",{\"value\":{\"type\":\"text\",\"data\":\"v\"},\"partition\":9}]")));
+        check("POST", v2, gateway.post("/v2" + records, "application/json", bytes("{\"value\":{\"type\":\"avro\"}}")));
+        check("POST", v2, gateway.post("/v2" + records, "application/json", bytes(envelope), "Authorization", "Bearer x"));
         check("GET", "/alive", gateway.send(gateway.request("/alive").GET().build()));
         check("GET", "/ready", gateway.send(gateway.request("/ready").GET().build()));
         check("GET", "/metrics", gateway.send(gateway.request("/metrics").GET().build()));
