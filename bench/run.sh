@@ -3,7 +3,8 @@
 # then the gateway in its production configuration (HTTPS, API key, acks=all, idempotent producer) driven by wrk,
 # all in one run on this machine. Prints one table of figures and their ratio to the raw producer, and writes it to
 # bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
-# BENCH_WARMUP (s, default 10), BENCH_GATEWAY_HEAP (default 256m).
+# BENCH_WARMUP (s, default 10), BENCH_GATEWAY_HEAP (default 256m), BENCH_JFR=1 (a Java Flight Recording of the
+# gateway, and its hottest methods, next to the results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -58,7 +59,9 @@ echo "bench: starting the gateway (HTTPS, API key, acks=all, idempotent; heap $h
 key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name bench --role writer --topic bench \
   --keys-file "$work/keys.json" | sed -n 's/.*stored): //p')
 start_ms=$(date +%s%3N)
-java -Xms$heap -Xmx$heap -cp "$cp" \
+jfr=()
+if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
+java -Xms$heap -Xmx$heap "${jfr[@]}" -cp "$cp" \
   -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
   -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
   -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \
@@ -83,9 +86,10 @@ echo "bench: warming up the gateway (${warmup}s)"
 wrk -t2 -c50 -d"${warmup}s" -s bench/post.lua "https://localhost:$https" > /dev/null
 
 rows=()
-for connections in 50 200; do
+run_load() { # label script connections records-per-request
+  local label=$1 script=$2 connections=$3 per=$4
   before_records=$(offsets); before_cpu=$(cpu_ticks)
-  out=$(wrk -t2 -c$connections -d"${duration}s" --timeout 10s -s bench/post.lua "https://localhost:$https")
+  out=$(wrk -t2 -c$connections -d"${duration}s" --timeout 10s -s "$script" "https://localhost:$https")
   after_cpu=$(cpu_ticks); rss=$(rss_mb); after_records=$(offsets)
   line=$(echo "$out" | grep '^RESULT')
   get() { echo "$line" | sed -E "s/.* $1=([0-9]+).*/\1/"; }
@@ -93,13 +97,21 @@ for connections in 50 200; do
   p50=$(get p50_us); p90=$(get p90_us); p99=$(get p99_us)
   added=$((after_records - before_records))
   rps=$(awk -v n="$ok" -v us="$us" 'BEGIN {printf "%.0f", n / (us / 1e6)}')
-  mbs=$(awk -v r="$rps" 'BEGIN {printf "%.1f", r * 1024 / 1048576}')
+  recs=$((rps * per))
+  mbs=$(awk -v r="$recs" 'BEGIN {printf "%.1f", r * 1024 / 1048576}')
   cpu_us=$(awk -v d=$((after_cpu - before_cpu)) -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.0f", d / t * 1e6 / (n > 0 ? n : 1)}')
-  ratio=$(awk -v a="$rps" -v b="$raw_rps" 'BEGIN {printf "%.3f", a / b}')
+  ratio=$(awk -v a="$recs" -v b="$raw_rps" 'BEGIN {printf "%.3f", a / b}')
   # wrk stops mid-flight: up to one request per connection may be written but not counted
-  if [[ $added -ge $ok && $added -le $((ok + connections)) ]]; then check="ok ($added records for $ok answers)"; else check="MISMATCH ($added records for $ok answers)"; fi
-  rows+=("| single 1 KB, ${connections} connections | $rps | $rps | $mbs | $(awk -v v="$p50" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p90" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p99" 'BEGIN {printf "%.1f", v / 1000}') | $((other + errors)) | $cpu_us | $rss | $ratio | $check |")
+  expected=$((ok * per))
+  if [[ $added -ge $expected && $added -le $(( (ok + connections) * per )) ]]; then check="ok ($added records for $ok answers)"; else check="MISMATCH ($added records for $ok answers)"; fi
+  rows+=("| $label | $rps | $recs | $mbs | $(awk -v v="$p50" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p90" 'BEGIN {printf "%.1f", v / 1000}') | $(awk -v v="$p99" 'BEGIN {printf "%.1f", v / 1000}') | $((other + errors)) | $cpu_us | $rss | $ratio | $check |")
+}
+for connections in 50 200; do
+  run_load "single 1 KB, ${connections} connections" bench/post.lua $connections 1
 done
+echo "bench: warming up batches (${warmup}s)"
+wrk -t2 -c10 -d"${warmup}s" -s bench/batch.lua "https://localhost:$https" > /dev/null
+run_load "batch 100 × 1 KB, 10 connections" bench/batch.lua 10 100
 
 machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB"
 java_version=$(java -version 2>&1 | head -1)
@@ -118,9 +130,20 @@ Gateway ready $ready_ms ms after start (external broker).
 |---|---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")
 
-Batched requests: no batch API yet (issue 8), not measured.
 REPORT
 )
+if [[ "${BENCH_JFR:-0}" == 1 ]]; then
+  kill $gateway; wait $gateway 2>/dev/null || true
+  # the hottest methods (top frames of the CPU samples): where the gateway's CPU goes
+  hot=$(jfr print --events jdk.ExecutionSample "$work/gateway.jfr" | grep -A1 'stackTrace = \[' | grep -v 'stackTrace\|--' \
+    | sed -E 's/^ +//; s/line:.*//' | sort | uniq -c | sort -rn | head -25)
+  report="$report
+
+Hottest methods (JFR CPU samples, top frame):
+\`\`\`
+$hot
+\`\`\`"
+fi
 echo
 echo "$report"
 file="bench/results/$(date -u +%Y%m%d-%H%M).md"

@@ -30,6 +30,8 @@ public final class GatewayMain {
             LoggerFactory.getLogger(GatewayMain.class).error("The gateway failed to start", e);
             exitCode = 1;
         }
+        // the access log is written asynchronously: let it drain before the JVM ends
+        org.apache.logging.log4j.LogManager.shutdown();
         // the embedded broker's threads must not keep a stopped or failed gateway alive
         System.exit(exitCode);
     }

@@ -1,5 +1,7 @@
 package io.github.kafkarestgateway;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -66,26 +68,39 @@ public final class GatewayMetrics {
                 .description("Bytes of the bodies of produce requests being handled").register(registry);
     }
 
+    /** The meters of one kind of request, found once (a lookup per request would cost more than the counting). */
+    private record RequestMeters(Counter requests, DistributionSummary bytes, Timer duration,
+                                 DistributionSummary valueBytes) {
+    }
+
+    private final Map<String, RequestMeters> byKind = new ConcurrentHashMap<>();
+
     /** One answered request. */
     void request(String topic, int status, String authMethod, long bytes, Integer valueBytes, long nanos, Long ackNanos,
                  String outcome) {
         String topicLabel = topic == null ? "-" : topic;
-        Counter.builder("gateway.requests").description("Answered requests")
-                .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method",
-                        authMethod == null ? "none" : authMethod)
-                .register(registry).increment();
-        DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes").description("Request body sizes")
-                .tags("topic", topicLabel).register(registry).record(bytes);
-        Timer.builder("gateway.request.duration").description("From request to answer")
-                .tags("status_class", status / 100 + "xx").publishPercentileHistogram().register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        String method = authMethod == null ? "none" : authMethod;
+        RequestMeters meters = byKind.computeIfAbsent(topicLabel + '\u0000' + status + '\u0000' + method, kind ->
+                new RequestMeters(
+                        Counter.builder("gateway.requests").description("Answered requests")
+                                .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method", method)
+                                .register(registry),
+                        DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes")
+                                .description("Request body sizes").tags("topic", topicLabel).register(registry),
+                        Timer.builder("gateway.request.duration").description("From request to answer")
+                                .tags("status_class", status / 100 + "xx").publishPercentileHistogram()
+                                .register(registry),
+                        DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
+                                .description("Values of the records produced").tags("topic", topicLabel)
+                                .register(registry)));
+        meters.requests().increment();
+        meters.bytes().record(bytes);
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
         if (ackNanos != null) {
             kafkaAck.record(ackNanos, TimeUnit.NANOSECONDS);
         }
         if (valueBytes != null && status == 200) {
-            DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
-                    .description("Values of the records produced").tags("topic", topicLabel).register(registry)
-                    .record(valueBytes);
+            meters.valueBytes().record(valueBytes);
         }
         if (status == 401) {
             authenticationFailures.increment();
