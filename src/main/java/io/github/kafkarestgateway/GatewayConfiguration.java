@@ -86,6 +86,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     private int maxUriBytes;
     @PropertyInject(value = "gateway.access-log.enabled", defaultValue = "true")
     private boolean accessLogEnabled;
+    @PropertyInject(value = "gateway.idempotency.topic", defaultValue = "rest-gateway-idempotency")
+    private String idempotencyTopic;
+    @PropertyInject(value = "gateway.idempotency.window-ms", defaultValue = "86400000")
+    private long idempotencyWindowMs;
+    @PropertyInject(value = "gateway.idempotency.in-flight-timeout-ms", defaultValue = "60000")
+    private long idempotencyInFlightMs;
     @PropertyInject(value = "gateway.v2.delivery-timeout-ms", defaultValue = "10000")
     private long batchDeliveryTimeoutMs;
     @PropertyInject(value = "gateway.v2.linger-ms", defaultValue = "5")
@@ -129,7 +135,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String kafkaDescription = context.getPropertiesComponent().resolveProperty(KAFKA_DESCRIPTION).orElse(bootstrap);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrap);
-        kafka.getConfiguration().getAdditionalProperties().putAll(kafkaClient);
+        // settings made for the kafka component itself (camel.component.kafka.additionalProperties[…]) come first
+        kafkaClient.forEach(kafka.getConfiguration().getAdditionalProperties()::putIfAbsent);
 
         GatewayMetrics metrics = new GatewayMetrics();
         context.getRegistry().bind("gatewayMetrics", metrics);
@@ -159,6 +166,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         batchProducer.put("batch.size", "262144");
         batchProducer.put("max.block.ms", "5000");
         batchProducer.put("request.timeout.ms", "5000");
+        IdempotencyStore idempotency = new IdempotencyStore(idempotencyTopic, kafkaClient, idempotencyWindowMs,
+                idempotencyInFlightMs);
+        context.addService(closing(idempotency::close), true, true);
+        context.getRegistry().bind("idempotencyClaim", new IdempotencyKeys.Claim(idempotency, continuation));
+        context.getRegistry().bind("idempotencyRemember", new IdempotencyKeys.Remember(idempotency, continuation));
+        context.getRegistry().bind("idempotencyRelease", new IdempotencyKeys.Release(idempotency));
         RecordBatchDelivery batchDelivery = new RecordBatchDelivery(batchProducer, journal, continuation);
         context.addService(closing(batchDelivery::close), true, true);
         context.getRegistry().bind("recordBatchDelivery", batchDelivery);

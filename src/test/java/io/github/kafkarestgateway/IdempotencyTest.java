@@ -1,0 +1,111 @@
+package io.github.kafkarestgateway;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
+import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Idempotency-Key across two gateway instances that share one broker: one record, the same answer. */
+class IdempotencyTest {
+
+    private static TestGateway first;
+    private static TestGateway second;
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        first = TestGateway.start(Map.of());
+        second = TestGateway.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void aRetryOnAnotherInstanceGetsTheFirstAnswerAndWritesNothing() {
+        String topic = TestKafka.createTopic("idempotent");
+        String key = UUID.randomUUID().toString();
+
+        HttpResponse<String> original = post(first, topic, key, "order 42");
+        HttpResponse<String> retry = post(second, topic, key, "order 42");
+
+        assertEquals(200, original.statusCode(), original.body());
+        assertEquals(200, retry.statusCode(), retry.body());
+        JsonNode metadata = TestGateway.json(original).get("metadata");
+        assertEquals(metadata, TestGateway.json(retry).get("metadata"), "the same partition and offset");
+        assertEquals(1, TestKafka.recordCount(topic), "exactly one record");
+
+        assertError(post(second, topic, key, "another order"), 422);
+        assertEquals(1, TestKafka.recordCount(topic));
+        assertEquals(200, post(second, topic, UUID.randomUUID().toString(), "order 43").statusCode(), "another key");
+        assertEquals(2, TestKafka.recordCount(topic));
+    }
+
+    @Test
+    void aRepeatWhileTheFirstIsInFlightGets409AndOnceItIsDoneTheFirstAnswer() throws Exception {
+        String topic = TestKafka.createTopic("idempotent-409");
+        String key = UUID.randomUUID().toString();
+        // this instance holds the record "hold" in its producer until the test lets it go
+        try (TestGateway slow = TestGateway.start(Map.of("kafka.interceptor.classes", HoldingInterceptor.class.getName()))) {
+            assertEquals(200, slow.post("/topics/" + topic + "/records", "text/plain", bytes("warm")).statusCode());
+            long claims = TestKafka.recordCount("rest-gateway-idempotency");
+            HoldingInterceptor.gate = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> held = slow.client().sendAsync(
+                    slow.request("/topics/" + topic + "/records")
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain").header("Idempotency-Key", key)
+                            .POST(HttpRequest.BodyPublishers.ofString("hold")).build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                // its claim is on the idempotency topic: the log orders it before any other claim of the key
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> TestKafka.recordCount("rest-gateway-idempotency") > claims);
+
+                assertError(post(second, topic, key, "hold"), 409);
+            } finally {
+                HoldingInterceptor.gate.countDown();
+            }
+            HttpResponse<String> answer = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+            HttpResponse<String> repeat = post(second, topic, key, "hold");
+            assertEquals(200, repeat.statusCode(), repeat.body());
+            assertEquals(TestGateway.json(answer).get("metadata"), TestGateway.json(repeat).get("metadata"));
+            assertEquals(2, TestKafka.recordCount(topic), "warm, and once");
+        }
+    }
+
+    @Test
+    void worksOnTheV2ApiToo() {
+        String topic = TestKafka.createTopic("idempotent-v2");
+        String key = UUID.randomUUID().toString();
+        String body = "[{\"value\":{\"type\":\"text\",\"data\":\"a\"}},{\"value\":{\"type\":\"text\",\"data\":\"b\"}}]";
+
+        HttpResponse<String> original = first.post("/v2/topics/" + topic + "/records", "application/json", bytes(body),
+                "Idempotency-Key", key);
+        HttpResponse<String> retry = second.post("/v2/topics/" + topic + "/records", "application/json", bytes(body),
+                "Idempotency-Key", key);
+
+        assertEquals(200, original.statusCode(), original.body());
+        assertEquals(original.body(), retry.body());
+        assertEquals(2, TestKafka.recordCount(topic));
+    }
+
+    private static HttpResponse<String> post(TestGateway gateway, String topic, String key, String value) {
+        return gateway.post("/topics/" + topic + "/records", "text/plain", bytes(value), "Idempotency-Key", key);
+    }
+}
