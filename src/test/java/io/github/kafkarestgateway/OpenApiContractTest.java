@@ -75,6 +75,25 @@ class OpenApiContractTest {
         check("POST", template, gateway.send(gateway.request(records).GET().build()));
         check("POST", template, gateway.post(records, "text/plain", new byte[0]));
         check("POST", template, gateway.post(records, "image/png", bytes("v")));
+        String idempotencyKey = java.util.UUID.randomUUID().toString();
+        check("POST", template, gateway.post(records, "text/plain", bytes("a"), "Idempotency-Key", idempotencyKey));
+        check("POST", template, gateway.post(records, "text/plain", bytes("b"), "Idempotency-Key", idempotencyKey));
+        try (TestGateway slow = TestGateway.start(Map.of("kafka.interceptor.classes", HoldingInterceptor.class.getName()))) {
+            HoldingInterceptor.gate = new java.util.concurrent.CountDownLatch(1);
+            long claims = TestKafka.recordCount("rest-gateway-idempotency");
+            var held = slow.client().sendAsync(slow.request(records)
+                    .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY).header("Content-Type", "text/plain")
+                    .header("Idempotency-Key", idempotencyKey + "-held")
+                    .POST(HttpRequest.BodyPublishers.ofString("hold")).build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                org.awaitility.Awaitility.await().until(() -> TestKafka.recordCount("rest-gateway-idempotency") > claims);
+                check("POST", template, gateway.post(records, "text/plain", bytes("hold"),
+                        "Idempotency-Key", idempotencyKey + "-held"));
+            } finally {
+                HoldingInterceptor.gate.countDown();
+            }
+            held.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
         headersTooLarge(gateway, records);
         try (TestGateway limited = TestGateway.start(Map.of("gateway.quota.requests-per-second", "1"))) {
             HttpResponse<String> last = null;
