@@ -61,7 +61,9 @@ key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name be
 start_ms=$(date +%s%3N)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
-java -Xms$heap -Xmx$heap "${jfr[@]}" -cp "$cp" \
+# the memory settings README recommends (as the run command): heap, and bounds on what lives outside it
+java -Xms$heap -Xmx$heap -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m \
+  -Xss512k -Dio.netty.allocator.maxOrder=9 "${jfr[@]}" -cp "$cp" \
   -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
   -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
   -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \

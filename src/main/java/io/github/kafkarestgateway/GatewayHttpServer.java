@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
@@ -142,6 +143,9 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
         if (tls != null) {
+            if (OpenSSLEngineOptions.isAvailable()) {
+                options.setSslEngineOptions(new OpenSSLEngineOptions());
+            }
             options.setSsl(true).setKeyCertOptions(keyCertOptions())
                     .setEnabledSecureTransportProtocols(PROTOCOLS);
             CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
@@ -176,8 +180,8 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         server.requestHandler(router);
         httpServer = server.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("Gateway listening on {}://{}:{}", tls != null ? "https" : "http", configuration.getBindHost(),
-                httpServer.actualPort());
+        LOG.info("Gateway listening on {}://{}:{}{}", tls != null ? "https" : "http", configuration.getBindHost(),
+                httpServer.actualPort(), tls != null && OpenSSLEngineOptions.isAvailable() ? " (TLS by OpenSSL)" : "");
     }
 
     /** The management port's actual number, or -1 when probes and metrics are on the API port. */
