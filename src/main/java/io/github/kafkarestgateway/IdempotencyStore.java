@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -260,11 +259,6 @@ public class IdempotencyStore implements AutoCloseable {
         }, "idempotency-reader");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /** Whether the store reads its topic (for tests and readiness). */
-    public Optional<Long> position() {
-        return running ? Optional.of(position) : Optional.empty();
     }
 
     @Override
