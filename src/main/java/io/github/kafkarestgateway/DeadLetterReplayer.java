@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -47,11 +46,10 @@ public class DeadLetterReplayer implements AutoCloseable {
 
     private final DeadLetterJournal journal;
     private final GatewayMetrics metrics;
-    private final Map<String, Object> producerProperties;
+    private final LazyProducer producer;
     private final long timeoutMs;
     private final long lookbackMs;
     private final Map<String, Object> consumerProperties;
-    private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> consumer;
 
     /**
@@ -64,7 +62,7 @@ public class DeadLetterReplayer implements AutoCloseable {
         this.metrics = metrics;
         this.timeoutMs = timeoutMs;
         this.lookbackMs = lookbackMs;
-        this.producerProperties = reliableProducer(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs);
+        this.producer = new LazyProducer(reliableProducer(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs));
         Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
         consumerProps.put("key.deserializer", ByteArrayDeserializer.class.getName());
         consumerProps.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -136,7 +134,7 @@ public class DeadLetterReplayer implements AutoCloseable {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(entry.topic(), null, entry.key(), entry.value());
                 entry.headers().forEach(h -> record.headers().add(new RecordHeader(h.getKey(), h.getValue())));
                 record.headers().add(ID_HEADER, entry.id().getBytes(StandardCharsets.UTF_8));
-                RecordMetadata metadata = producer().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+                RecordMetadata metadata = producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
                 journal.markReplayed(entry.id(), metadata.partition(), metadata.offset());
                 replayed.add(Map.of("id", entry.id(), "topic", metadata.topic(), "partition", metadata.partition(),
                         "offset", metadata.offset(), "resent", true));
@@ -229,19 +227,9 @@ public class DeadLetterReplayer implements AutoCloseable {
         return consumer;
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties);
-        }
-        return producer;
-    }
-
     @Override
     public synchronized void close() {
-        if (producer != null) {
-            producer.close();
-            producer = null;
-        }
+        producer.close();
         if (consumer != null) {
             consumer.close();
             consumer = null;

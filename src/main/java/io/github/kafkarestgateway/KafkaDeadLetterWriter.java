@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +23,8 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetterWriter.class);
 
     private final String topic;
-    private final Map<String, Object> producerProperties;
+    private final LazyProducer producer;
     private final long timeoutMs;
-    private KafkaProducer<byte[], byte[]> producer;
 
     public KafkaDeadLetterWriter(String topic, Map<String, Object> kafkaClient, long timeoutMs) {
         this.topic = topic;
@@ -36,7 +34,7 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
         // the dead-letter topic is partitioned its own way, without the gateway's partitioner or interceptors
         props.remove("partitioner.class");
         props.remove("interceptor.classes");
-        this.producerProperties = props;
+        this.producer = new LazyProducer(props);
     }
 
     @Override
@@ -59,7 +57,7 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
                 + (failure.getCause() != null ? ": " + failure.getCause() : ""));
         header(record, "gateway-dead-letter-principal", exchange.getVariable(ApiKeyAuthenticator.PRINCIPAL, String.class));
         header(record, "gateway-dead-letter-content-type", exchange.getVariable(RequestValidator.CONTENT_TYPE, String.class));
-        producer().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
         exchange.setVariable(DeadLetterWriter.DEAD_LETTER_ID, id);
         LOG.info("Kept failed request {} on dead-letter topic {} as {}", DeadLetterWriter.requestId(exchange), topic, id);
     }
@@ -70,18 +68,8 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
         }
     }
 
-    private synchronized KafkaProducer<byte[], byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties);
-        }
-        return producer;
-    }
-
     @Override
-    public synchronized void close() {
-        if (producer != null) {
-            producer.close();
-            producer = null;
-        }
+    public void close() {
+        producer.close();
     }
 }

@@ -33,13 +33,12 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
     private static final Logger LOG = LoggerFactory.getLogger(RecordBatchDelivery.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Map<String, Object> producerProperties;
+    private final LazyProducer producer;
     private final DeadLetterJournal journal;
     private final Executor continuation;
-    private KafkaProducer<byte[], byte[]> producer;
 
     public RecordBatchDelivery(Map<String, Object> producerProperties, DeadLetterJournal journal, Executor continuation) {
-        this.producerProperties = producerProperties;
+        this.producer = new LazyProducer(producerProperties);
         this.journal = journal;
         this.continuation = continuation;
     }
@@ -59,7 +58,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             }
             callback.done(false);
         });
-        KafkaProducer<byte[], byte[]> kafka = producer();
+        KafkaProducer<byte[], byte[]> kafka = producer.get();
         // a partition the topic does not have is the caller's mistake: the producer would wait for it to appear
         int partitions = records.stream().anyMatch(r -> r.partition() != null) ? kafka.partitionsFor(topic).size()
                 : Integer.MAX_VALUE;
@@ -162,18 +161,8 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         return node;
     }
 
-    private synchronized KafkaProducer<byte[], byte[]> producer() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties);
-        }
-        return producer;
-    }
-
     @Override
-    public synchronized void close() {
-        if (producer != null) {
-            producer.close();
-            producer = null;
-        }
+    public void close() {
+        producer.close();
     }
 }
