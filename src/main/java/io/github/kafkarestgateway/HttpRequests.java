@@ -14,6 +14,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  */
 public final class HttpRequests {
 
+    private static final String PATH_TOPIC = "pathTopic";
+
     private HttpRequests() {
     }
 
@@ -30,7 +32,19 @@ public final class HttpRequests {
      * or null when the path has no such segment.
      */
     public static String topic(Exchange exchange) {
-        String path = of(exchange).path();
+        String known = exchange.getVariable(PATH_TOPIC, String.class);
+        if (known != null) {
+            return known;
+        }
+        String topic = decodeTopic(of(exchange).path());
+        if (topic != null) {
+            // authentication and validation both need it: decode once per request
+            exchange.setVariable(PATH_TOPIC, topic);
+        }
+        return topic;
+    }
+
+    private static String decodeTopic(String path) {
         int start = path.indexOf("/topics/");
         int end = path.lastIndexOf('/');
         if (start < 0 || end <= start + "/topics/".length()) {
