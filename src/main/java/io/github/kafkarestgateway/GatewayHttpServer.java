@@ -20,13 +20,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.PfxOptions;
-import io.vertx.core.net.SSLOptions;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -85,6 +79,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private final Integer managementPort;
     private final long maxV1Bytes;
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
+    private volatile ReloadableTlsMaterial tlsMaterial;
     private Vertx vertx;
 
     /** @param tls the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only) */
@@ -146,15 +141,16 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             if (OpenSSLEngineOptions.isAvailable()) {
                 options.setSslEngineOptions(new OpenSSLEngineOptions());
             }
-            options.setSsl(true).setKeyCertOptions(keyCertOptions())
+            tlsFilesLoaded = modificationTimes();
+            tlsMaterial = new ReloadableTlsMaterial(tls, getVertx());
+            options.setSsl(true).setKeyCertOptions(tlsMaterial.serverKeyCertOptions())
                     .setEnabledSecureTransportProtocols(PROTOCOLS);
             CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
             if (tls.clientCa() != null) {
-                options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toAbsolutePath().toString()))
+                options.setTrustOptions(tlsMaterial.trustOptions())
                         .setClientAuth("required".equalsIgnoreCase(tls.clientAuth()) ? ClientAuth.REQUIRED
                                 : ClientAuth.REQUEST);
             }
-            tlsFilesLoaded = modificationTimes();
         }
         if (managementPort != null) {
             // probes and metrics on the management port only; the API port answers them 404
@@ -235,12 +231,13 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     }
 
     /**
-     * Loads the server certificate again when one of the TLS files changed (a renewed certificate), without a
-     * restart: new connections get the new certificate, open ones keep theirs.
+     * Loads the server certificate and client CA again when one of the TLS files changed (a renewed certificate),
+     * without a restart: new connections get the new certificate, open ones keep theirs. A key that does not belong
+     * to the certificate (files of a renewal written one after the other) is not used; the next check tries again.
      */
     public void reloadCertificatesIfChanged() {
-        HttpServer server = httpServer;
-        if (server == null || tls == null) {
+        ReloadableTlsMaterial material = tlsMaterial;
+        if (httpServer == null || material == null) {
             return;
         }
         Map<Path, FileTime> current = modificationTimes();
@@ -248,13 +245,11 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             return;
         }
         try {
-            SSLOptions ssl = new SSLOptions().setKeyCertOptions(keyCertOptions())
-                    .setEnabledSecureTransportProtocols(PROTOCOLS);
-            CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
-            if (tls.clientCa() != null) {
-                ssl.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toAbsolutePath().toString()));
+            String mismatch = material.reload();
+            if (mismatch != null) {
+                LOG.warn("Keeping the current TLS certificates until the changed files match: {}", mismatch);
+                return;
             }
-            server.updateSSLOptions(ssl, true).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             tlsFilesLoaded = current;
             LOG.info("Reloaded the TLS certificates from {}", current.keySet());
         } catch (Exception e) {
@@ -272,18 +267,6 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
         }
         return times;
-    }
-
-    private KeyCertOptions keyCertOptions() {
-        if (tls.certificate() != null) {
-            return new PemKeyCertOptions().setCertPath(tls.certificate().toAbsolutePath().toString())
-                    .setKeyPath(tls.privateKey().toAbsolutePath().toString());
-        }
-        String path = tls.keyStore().toAbsolutePath().toString();
-        if (path.toLowerCase().endsWith(".jks")) {
-            return new JksOptions().setPath(path).setPassword(tls.keyStorePassword());
-        }
-        return new PfxOptions().setPath(path).setPassword(tls.keyStorePassword());
     }
 
     private static void error(RoutingContext ctx, int status, String message) {

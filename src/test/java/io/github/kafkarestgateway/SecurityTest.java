@@ -279,9 +279,13 @@ class SecurityTest {
             renewServerCertificate(renewed);
             writePem(renewed.resolve("server.p12"), tls.resolve("next.crt"), tls.resolve("next.key"));
             Files.move(tls.resolve("next.key"), privateKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // the new key beside the old certificate (a renewal half written) must not replace a working pair
+            await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5))
+                    .until(() -> servedCertificate(pem).getSerialNumber().equals(before.getSerialNumber()));
             Files.move(tls.resolve("next.crt"), certificate, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
-            await().atMost(Duration.ofSeconds(10))
+            // handshakes back to back while the gateway swaps the certificate: every one of them must succeed
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
                     .until(() -> !servedCertificate(pem).getSerialNumber().equals(before.getSerialNumber()));
             assertEquals(200, pem.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
         }
