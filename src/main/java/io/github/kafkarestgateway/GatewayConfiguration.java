@@ -216,11 +216,21 @@ public class GatewayConfiguration implements CamelConfiguration {
         // at gateway.v2.max-request-bytes
         http.setMaxBodySize(Math.max(maxValueBytes, v2MaxRequestBytes));
         http.getBodyHandler().setHandleFileUploads(false);
+        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics);
+        ScheduledExecutorService accessLog = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "access-log");
+        accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
+                TimeUnit.MILLISECONDS);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
-                new RequestObserver(accessLogEnabled, metrics),
+                observer,
                 managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort)));
+        // added before the server, so stopped after it (reverse order): the last requests' lines are written too
+        context.addService(closing(() -> {
+            context.getExecutorServiceManager().shutdown(accessLog);
+            observer.flush();
+        }), true, true);
         context.addService(server, true, true);
 
         // key file and certificate changes take effect without a restart

@@ -1,5 +1,7 @@
 package io.github.kafkarestgateway;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -61,10 +63,22 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     fail(ctx, exchange, populated.cause());
                     return;
                 }
-                // the route's first steps may block briefly (the producer's send), so not on the event loop
+                if (exchange.getMessage().getBody() instanceof Buffer buffer) {
+                    // the routes read the body as bytes: spare each of them a type conversion
+                    exchange.getMessage().setBody(buffer.getBytes());
+                }
+                // the route's first steps may block briefly (the producer's send), so not on the event loop; the
+                // answer is written on the request's event loop, whichever thread the route ends on
+                Context requestContext = ctx.vertx().getOrCreateContext();
                 ctx.vertx().executeBlocking(() -> {
                     createUoW(exchange);
-                    getAsyncProcessor().process(exchange, doneSync -> respond(ctx, exchange));
+                    getAsyncProcessor().process(exchange, doneSync -> {
+                        if (Context.isOnEventLoopThread() && Vertx.currentContext() == requestContext) {
+                            respond(ctx, exchange);
+                        } else {
+                            requestContext.runOnContext(v -> respond(ctx, exchange));
+                        }
+                    });
                     return null;
                 }, false).onFailure(failure -> fail(ctx, exchange, failure));
             });

@@ -1,6 +1,10 @@
 package io.github.kafkarestgateway;
 
 import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpServerRequest;
@@ -16,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, principal, authentication method,
  * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
  * records the request in {@link GatewayMetrics}.
+ * <p>
+ * The lines are handed to the logger in blocks by {@link #flush()} (every {@link #FLUSH_MS} ms) rather than one by
+ * one from the request's thread: a log call per request woke the log writer per request, the largest single cost of
+ * a request after TLS. A request never waits for the log: past {@link #MAX_PENDING_LINES} unwritten lines (output
+ * stalled), lines are dropped and counted in a warning.
  */
 public final class RequestObserver {
 
@@ -37,9 +46,15 @@ public final class RequestObserver {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private final boolean enabled;
+    /** How often pending access lines are written. */
+    static final long FLUSH_MS = 100;
+    static final int MAX_PENDING_LINES = 100_000;
 
+    private final boolean enabled;
     private final GatewayMetrics metrics;
+    private final Queue<String> lines = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingLines = new AtomicInteger();
+    private final AtomicLong droppedLines = new AtomicLong();
 
     public RequestObserver(boolean enabled, GatewayMetrics metrics) {
         this.enabled = enabled;
@@ -63,13 +78,54 @@ public final class RequestObserver {
             metrics.request(ctx.get(METRIC_TOPIC), ctx.response().getStatusCode(), ctx.get(AUTH_METHOD),
                     ctx.request().bytesRead(), ctx.get(VALUE_BYTES), nanos, ctx.get(ACK_NANOS), ctx.get(OUTCOME));
             if (enabled && LOG.isInfoEnabled()) {
-                log(ctx, requestId, nanos);
+                String line = line(ctx, requestId, nanos);
+                if (pendingLines.incrementAndGet() > MAX_PENDING_LINES) {
+                    pendingLines.decrementAndGet();
+                    droppedLines.incrementAndGet();
+                } else {
+                    lines.offer(line);
+                }
             }
         });
         ctx.next();
     }
 
-    private static void log(RoutingContext ctx, String id, long nanos) {
+    /** Writes the pending access lines; called by one thread every {@link #FLUSH_MS} ms, and once at shutdown. */
+    public synchronized void flush() {
+        int written = 0;
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            pendingLines.decrementAndGet();
+            LOG.info(line);
+            written++;
+        }
+        long dropped = droppedLines.getAndSet(0);
+        if (dropped > 0) {
+            LoggerFactory.getLogger(RequestObserver.class).warn("Dropped {} access-log line(s): the log output did not"
+                    + " keep up", dropped);
+        }
+        if (written > 0) {
+            flushAppender();
+        }
+    }
+
+    /**
+     * The appender named {@code access} in log4j2.properties buffers its output (no write per line); push the block out now. Other
+     * logging set-ups (Camel JBang's) are left as they are.
+     */
+    private static void flushAppender() {
+        try {
+            if (org.apache.logging.log4j.LogManager.getContext(false)
+                    instanceof org.apache.logging.log4j.core.LoggerContext context
+                    && context.getConfiguration().getAppenders().get("access")
+                    instanceof org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender<?> appender) {
+                appender.getManager().flush();
+            }
+        } catch (LinkageError noLog4j) {
+            // another logging backend: it flushes as it sees fit
+        }
+    }
+
+    private static String line(RoutingContext ctx, String id, long nanos) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         StringBuilder line = new StringBuilder(256).append('{');
@@ -90,7 +146,7 @@ public final class RequestObserver {
             number(line, "offset", ctx.get(OFFSET));
         }
         line.setLength(line.length() - 1);
-        LOG.info(line.append('}').toString());
+        return line.append('}').toString();
     }
 
     private static void field(StringBuilder line, String name, Object value) {
