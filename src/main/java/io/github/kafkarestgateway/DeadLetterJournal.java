@@ -54,7 +54,6 @@ public final class DeadLetterJournal implements AutoCloseable {
     private FileLock lock;
     private volatile String unwritable;
     private volatile String problem;
-    private volatile long lastCheck;
 
     /**
      * @param file         the journal file (its folder is created)
@@ -85,32 +84,36 @@ public final class DeadLetterJournal implements AutoCloseable {
             unwritable = "dead-letter store " + file + " cannot be written: " + e.getMessage();
             LOG.error("{}", unwritable);
         }
-        lastCheck = 0;
+        updateProblem();
         return this;
     }
 
     /**
-     * Null when entries can be stored; otherwise why not (no free space, not writable). Checked again at most once a
-     * second, so a store that recovers (space freed, folder made writable) is used again without a restart.
+     * Null when entries can be stored; otherwise why not (no free space, not writable), as of the last
+     * {@link #check()}. Never waits: request threads ask it while an entry may be being forced to disk.
      */
     public String problem() {
-        long now = System.currentTimeMillis();
-        if (now - lastCheck >= 1000) {
-            lastCheck = now;
-            refresh();
-        }
         return problem;
     }
 
-    private synchronized void refresh() {
+    /**
+     * Looks again at free space and writability (the gateway does every second), so that a store that recovers
+     * (space freed, folder made writable) is used again without a restart.
+     */
+    public synchronized void check() {
         if (channel == null) {
             open();
+        } else {
+            updateProblem();
         }
+    }
+
+    private void updateProblem() {
         try {
             checkSpace();
             problem = unwritable;
         } catch (IOException e) {
-            problem = e.getMessage();
+            problem = unwritable != null ? unwritable : e.getMessage();
         }
     }
 

@@ -41,6 +41,12 @@ public class GatewayConfiguration implements CamelConfiguration {
     static final String KAFKA_PREFIX = "kafka.";
     /** How the banner describes the cluster (set by the run command when it starts the embedded broker). */
     static final String KAFKA_DESCRIPTION = "gateway.kafka.description";
+    /**
+     * The v1 produce route's path: its steps never wait except in the kafka component's send (and with an
+     * Idempotency-Key, whose store has a producer of its own), so its requests run on the event loop when
+     * {@link KafkaSendGate} says the send will not wait either.
+     */
+    static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
 
     private OpenApiDocument openApi;
 
@@ -135,6 +141,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String kafkaDescription = context.getPropertiesComponent().resolveProperty(KAFKA_DESCRIPTION).orElse(bootstrap);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrap);
+        KafkaSendGate sendGate = new KafkaSendGate();
+        kafka.setKafkaClientFactory(sendGate);
         // settings made for the kafka component itself (camel.component.kafka.additionalProperties[…]) come first
         kafkaClient.forEach(kafka.getConfiguration().getAdditionalProperties()::putIfAbsent);
 
@@ -225,7 +233,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                 observer,
                 managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
-                new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort)));
+                new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
+                        (path, request) -> V1_PRODUCE_PATH.equals(path)
+                                && request.request().getHeader(IdempotencyKeys.HEADER) == null
+                                && sendGate.sendsAtOnce(request.pathParam("topic"), request.body().length())));
         // added before the server, so stopped after it (reverse order): the last requests' lines are written too
         context.addService(closing(() -> {
             context.getExecutorServiceManager().shutdown(accessLog);
@@ -240,6 +251,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             store.refresh();
             server.reloadCertificatesIfChanged();
         }, reloadIntervalMs, reloadIntervalMs, TimeUnit.MILLISECONDS);
+        // the dead-letter store's free space and writability, looked at off the request path
+        watcher.scheduleWithFixedDelay(journal::check, 1, 1, TimeUnit.SECONDS);
         context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";

@@ -29,6 +29,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 public final class IdempotencyKeys {
 
+    /** The request header that names a request's idempotency key. */
+    public static final String HEADER = "Idempotency-Key";
     public static final String REPLAY = "idempotentReplay";
     static final String KEY = "idempotencyKey";
     static final String CLAIM = "idempotencyClaim";
@@ -52,7 +54,7 @@ public final class IdempotencyKeys {
         @SuppressWarnings("unchecked")
         public boolean process(Exchange exchange, AsyncCallback callback) {
             HttpServerRequest request = HttpRequests.of(exchange);
-            String given = request.getHeader("Idempotency-Key");
+            String given = request.getHeader(HEADER);
             if (given == null) {
                 callback.done(true);
                 return true;

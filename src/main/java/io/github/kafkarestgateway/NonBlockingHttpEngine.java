@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -22,31 +23,46 @@ import org.slf4j.LoggerFactory;
  * consumer runs the route on a Vert.x worker thread and blocks that thread until the route is done, i.e. until Kafka
  * acknowledges; here the worker thread is released as soon as the record is handed to the producer, and the answer
  * is written from the producer's completion. Waiting requests hold no thread, so a slow or absent broker cannot
- * exhaust the worker pool. Registered under the name {@code platform-http-engine}.
+ * exhaust the worker pool. A request that cannot block at all (see {@link EventLoopPolicy}) runs its route on the
+ * event loop itself, without the switch to a worker thread. The answer is always written on the request's event loop.
+ * Registered under the name {@code platform-http-engine}.
  */
 public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
 
+    /** Whether a request's route may run on the event loop: only when nothing in it can wait. */
+    @FunctionalInterface
+    public interface EventLoopPolicy {
+        boolean mayRunOnEventLoop(String path, RoutingContext request);
+    }
+
     private final String routerName;
+    private final EventLoopPolicy eventLoopPolicy;
 
     /**
-     * @param routerName the router of the gateway's own server: where its routes go even when another platform-http
-     *                   server runs in the same process (Camel JBang starts one of its own)
+     * @param routerName      the router of the gateway's own server: where its routes go even when another
+     *                        platform-http server runs in the same process (Camel JBang starts one of its own)
+     * @param eventLoopPolicy given the path of the route's endpoint and the request, whether the route may run on the
+     *                        event loop
      */
-    public NonBlockingHttpEngine(String routerName) {
+    public NonBlockingHttpEngine(String routerName, EventLoopPolicy eventLoopPolicy) {
         this.routerName = routerName;
+        this.eventLoopPolicy = eventLoopPolicy;
     }
 
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new Consumer(endpoint, processor, routerName);
+        return new Consumer(endpoint, processor, routerName, eventLoopPolicy);
     }
 
     static final class Consumer extends VertxPlatformHttpConsumer {
 
         private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
 
-        Consumer(PlatformHttpEndpoint endpoint, Processor processor, String routerName) {
+        private final EventLoopPolicy eventLoopPolicy;
+
+        Consumer(PlatformHttpEndpoint endpoint, Processor processor, String routerName, EventLoopPolicy policy) {
             super(endpoint, processor, java.util.List.of(), routerName);
+            this.eventLoopPolicy = policy;
         }
 
         @Override
@@ -67,18 +83,29 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     // the routes read the body as bytes: spare each of them a type conversion
                     exchange.getMessage().setBody(buffer.getBytes());
                 }
-                // the route's first steps may block briefly (the producer's send), so not on the event loop; the
-                // answer is written on the request's event loop, whichever thread the route ends on
+                // the answer is written on the request's event loop, whichever thread the route ends on
                 Context requestContext = ctx.vertx().getOrCreateContext();
+                AsyncCallback answer = doneSync -> {
+                    if (Context.isOnEventLoopThread() && Vertx.currentContext() == requestContext) {
+                        respond(ctx, exchange);
+                    } else {
+                        requestContext.runOnContext(v -> respond(ctx, exchange));
+                    }
+                };
+                if (eventLoopPolicy.mayRunOnEventLoop(getEndpoint().getPath(), ctx)) {
+                    try {
+                        createUoW(exchange);
+                    } catch (Exception e) {
+                        fail(ctx, exchange, e);
+                        return;
+                    }
+                    getAsyncProcessor().process(exchange, answer);
+                    return;
+                }
+                // a step may wait (the producer's send for metadata or buffer space): not on the event loop
                 ctx.vertx().executeBlocking(() -> {
                     createUoW(exchange);
-                    getAsyncProcessor().process(exchange, doneSync -> {
-                        if (Context.isOnEventLoopThread() && Vertx.currentContext() == requestContext) {
-                            respond(ctx, exchange);
-                        } else {
-                            requestContext.runOnContext(v -> respond(ctx, exchange));
-                        }
-                    });
+                    getAsyncProcessor().process(exchange, answer);
                     return null;
                 }, false).onFailure(failure -> fail(ctx, exchange, failure));
             });

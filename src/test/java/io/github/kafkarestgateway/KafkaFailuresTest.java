@@ -3,8 +3,10 @@ package io.github.kafkarestgateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
 import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +102,80 @@ class KafkaFailuresTest {
             } finally {
                 proxy.resume();
             }
+        }
+    }
+
+    @Test
+    void sendsThatWaitForMetadataNeverHoldUpTheEventLoops() throws Exception {
+        String warm = TestKafka.createTopic("warm");
+        String cold = TestKafka.createTopic("cold");
+        try (TestGateway gateway = producerBehindPausableProxy(Map.of())) {
+            assertEquals(200, gateway.post("/topics/" + warm + "/records", "text/plain", bytes("v")).statusCode());
+            // the producer knows no partition of the cold topic and cannot learn any: each send waits 4 s
+            assertEventLoopsServeWhileSendsWait(gateway, cold, 8, bytes("c"));
+        }
+    }
+
+    @Test
+    void sendsThatWaitForBufferSpaceNeverHoldUpTheEventLoops() throws Exception {
+        String topic = TestKafka.createTopic("buffer");
+        try (TestGateway gateway = producerBehindPausableProxy(Map.of(
+                "camel.component.kafka.bufferMemorySize", "262144"))) {
+            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+            // four 60 KB records fill the producer's 256 KB buffer: each further send waits 4 s for space
+            assertEventLoopsServeWhileSendsWait(gateway, topic, 12, new byte[60_000]);
+        }
+    }
+
+    /**
+     * A gateway whose producer reaches the shared broker through the pausable proxy (sends wait at most 4 s), while
+     * the topic check reaches it directly.
+     */
+    private static TestGateway producerBehindPausableProxy(Map<String, String> more) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "kafka.bootstrap.servers", TestKafka.bootstrapServers(),
+                "camel.component.kafka.brokers", TestKafka.proxiedBootstrapServers(),
+                "camel.component.kafka.maxBlockMs", "4000",
+                "camel.component.kafka.requestTimeoutMs", "2000",
+                "camel.component.kafka.deliveryTimeoutMs", "4000"));
+        settings.putAll(more);
+        return TestGateway.start(settings);
+    }
+
+    /**
+     * With the proxy paused, sends these records on as many connections (more than the gateway has event loops),
+     * then proves that every event loop still answers other requests at once, and that the waiting sends fail.
+     */
+    private static void assertEventLoopsServeWhileSendsWait(TestGateway gateway, String topic, int requests,
+                                                            byte[] value) throws Exception {
+        PausableProxy proxy = TestKafka.proxy();
+        proxy.pause();
+        try {
+            List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                waiting.add(gateway.client().sendAsync(gateway.request("/topics/" + topic + "/records")
+                        .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(value)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> gateway.context().getInflightRepository().size() >= requests);
+
+            for (int i = 0; i < 8; i++) {
+                long start = System.nanoTime();
+                HttpResponse<String> alive = HttpClient.newBuilder().sslContext(TestGateway.trustingTestCa()).build()
+                        .send(gateway.request("/alive").GET().build(), HttpResponse.BodyHandlers.ofString());
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, alive.statusCode());
+                assertTrue(millis < 1_500, "/alive answered after " + millis + " ms");
+            }
+            for (CompletableFuture<HttpResponse<String>> response : waiting) {
+                int status = response.get(30, TimeUnit.SECONDS).statusCode();
+                assertTrue(status == 408 || status == 503, "status " + status);
+            }
+        } finally {
+            proxy.resume();
         }
     }
 
