@@ -54,6 +54,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private String httpHost;
     @PropertyInject(value = "gateway.http.port", defaultValue = "9443")
     private int httpPort;
+    @PropertyInject(value = "gateway.http.event-loops", defaultValue = "0")
+    private int httpEventLoops;
     @PropertyInject(value = "gateway.http.public-host", defaultValue = "localhost")
     private String publicHost;
     @PropertyInject(value = "gateway.management.port", defaultValue = "")
@@ -230,8 +232,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
                 TimeUnit.MILLISECONDS);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
-                observer,
-                managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()));
+                observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()),
+                httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -80,16 +83,20 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private final long maxV1Bytes;
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private volatile ReloadableTlsMaterial tlsMaterial;
+    private final int eventLoops;
+    private volatile String moreServers;
     private Vertx vertx;
 
-    /** @param tls the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only) */
     /**
+     * @param tls            the TLS settings, or null for plain HTTP (behind a TLS-terminating proxy only)
      * @param managementPort the port of probes and metrics ({@link #MANAGEMENT_PATHS}), 0 for a free one, or null to
      *                       serve them on the API port
+     * @param eventLoops     how many event loops serve the API port
      */
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, long maxV1Bytes,
-                             Tls tls, RequestObserver observer, Integer managementPort) {
+                             Tls tls, RequestObserver observer, Integer managementPort, int eventLoops) {
         super(configuration);
+        this.eventLoops = eventLoops;
         this.maxV1Bytes = maxV1Bytes;
         this.managementPort = managementPort;
         this.configuration = configuration;
@@ -176,8 +183,23 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         server.requestHandler(router);
         httpServer = server.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("Gateway listening on {}://{}:{}{}", tls != null ? "https" : "http", configuration.getBindHost(),
-                httpServer.actualPort(), tls != null && OpenSSLEngineOptions.isAvailable() ? " (TLS by OpenSSL)" : "");
+        // more servers on the same port, each on an event loop of its own: Vert.x hands them connections in turn
+        int port = httpServer.actualPort();
+        if (eventLoops > 1) {
+            moreServers = getVertx().deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start(Promise<Void> started) {
+                    HttpServer more = vertx.createHttpServer(options);
+                    more.invalidRequestHandler(GatewayHttpServer::invalidRequest);
+                    more.requestHandler(router);
+                    more.listen(port, configuration.getBindHost()).<Void>mapEmpty().onComplete(started);
+                }
+            }, new DeploymentOptions().setInstances(eventLoops - 1))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        LOG.info("Gateway listening on {}://{}:{} on {} event loop(s){}", tls != null ? "https" : "http",
+                configuration.getBindHost(), port, Math.max(1, eventLoops),
+                tls != null && OpenSSLEngineOptions.isAvailable() ? " (TLS by OpenSSL)" : "");
     }
 
     /** The management port's actual number, or -1 when probes and metrics are on the API port. */
@@ -192,6 +214,15 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         if (management != null) {
             management.close().toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             managementServer = null;
+        }
+        String more = moreServers;
+        if (more != null) {
+            try {
+                getVertx().undeploy(more).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Failed to close the HTTP servers of the other event loops: {}", e.toString());
+            }
+            moreServers = null;
         }
         HttpServer server = httpServer;
         if (server != null) {

@@ -92,36 +92,14 @@ public final class RequestObserver {
 
     /** Writes the pending access lines; called by one thread every {@link #FLUSH_MS} ms, and once at shutdown. */
     public synchronized void flush() {
-        int written = 0;
         for (String line = lines.poll(); line != null; line = lines.poll()) {
             pendingLines.decrementAndGet();
             LOG.info(line);
-            written++;
         }
         long dropped = droppedLines.getAndSet(0);
         if (dropped > 0) {
             LoggerFactory.getLogger(RequestObserver.class).warn("Dropped {} access-log line(s): the log output did not"
                     + " keep up", dropped);
-        }
-        if (written > 0) {
-            flushAppender();
-        }
-    }
-
-    /**
-     * The appender named {@code access} in log4j2.properties buffers its output (no write per line); push the block out now. Other
-     * logging set-ups (Camel JBang's) are left as they are.
-     */
-    private static void flushAppender() {
-        try {
-            if (org.apache.logging.log4j.LogManager.getContext(false)
-                    instanceof org.apache.logging.log4j.core.LoggerContext context
-                    && context.getConfiguration().getAppenders().get("access")
-                    instanceof org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender<?> appender) {
-                appender.getManager().flush();
-            }
-        } catch (LinkageError noLog4j) {
-            // another logging backend: it flushes as it sees fit
         }
     }
 

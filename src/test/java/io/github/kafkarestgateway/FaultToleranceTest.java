@@ -1,22 +1,16 @@
 package io.github.kafkarestgateway;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -97,7 +91,7 @@ class FaultToleranceTest {
     void keepsEveryDeadLetterThroughAHardCrashAndReplaysThemAfterRestart(@TempDir Path dir) throws Exception {
         String topic = TestKafka.createTopic("crash");
         Path journal = dir.resolve("dead-letters/journal.jsonl");
-        int port = freePort();
+        int port = GatewayProcess.freePort();
         PausableProxy proxy = TestKafka.proxy();
         Map<String, String> properties = Map.of(
                 "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
@@ -107,7 +101,7 @@ class FaultToleranceTest {
                 "gateway.http.port", String.valueOf(port));
         List<String> incidents = new ArrayList<>();
         proxy.pause();
-        Process child = startGatewayProcess(properties);
+        GatewayProcess child = GatewayProcess.start(properties, false);
         try {
             HttpClient client = HttpClient.newBuilder().sslContext(TestGateway.trustingTestCa()).build();
             for (int i = 0; i < 20; i++) {
@@ -120,7 +114,7 @@ class FaultToleranceTest {
                 incidents.add(assertError(response, 503).get("error").get("incident").asText());
             }
         } finally {
-            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            child.close();
             proxy.resume();
         }
 
@@ -252,50 +246,6 @@ class FaultToleranceTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(value, 0, null, e, millisSince(start));
-        }
-    }
-
-    /** Starts the gateway as a JVM of its own (the run command's main class), ready when it says so. */
-    private static Process startGatewayProcess(Map<String, String> overrides) throws Exception {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "gateway.http.host", "localhost",
-                "gateway.tls.keystore", TestGateway.CERTS.resolve("server.p12").toString(),
-                "gateway.tls.ca-certificate", TestGateway.CERTS.resolve("ca.pem").toString(),
-                "gateway.auth.keys-file", TestGateway.KEYS_FILE.toString(),
-                "gateway.auth.create-dev-key", "false"));
-        properties.putAll(overrides);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path")));
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add(GatewayMain.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.contains("gateway is ready")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the gateway process did not become ready");
-        }
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 

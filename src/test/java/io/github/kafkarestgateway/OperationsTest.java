@@ -150,6 +150,38 @@ class OperationsTest {
         return samples;
     }
 
+    @Test
+    void theShippedLogConfigurationWritesAccessLinesWhileTheGatewayRuns() throws Exception {
+        int port = GatewayProcess.freePort();
+        try (GatewayProcess child = GatewayProcess.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.bootstrapServers(),
+                "gateway.http.port", String.valueOf(port)), true)) {
+            String topic = TestKafka.createTopic("shipped-log");
+            String requestId = "shipped-log." + java.util.UUID.randomUUID();
+            HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestGateway.trustingTestCa()).build()
+                    .send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("https://localhost:" + port + "/topics/" + topic + "/records"))
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain")
+                            .header("X-Request-ID", requestId)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+
+            // handed to the logger in blocks by a thread of their own, and on stdout within moments
+            String line = await().atMost(Duration.ofSeconds(3)).until(() -> {
+                synchronized (child.output()) {
+                    return child.output().stream().filter(l -> l.contains(" access - ") && l.contains(requestId))
+                            .findFirst().orElse(null);
+                }
+            }, l -> l != null);
+            JsonNode json = TestGateway.JSON.readTree(line.substring(line.indexOf(" - {") + 3));
+            assertEquals(200, json.get("status").asInt());
+            assertEquals(topic, json.get("topic").asText());
+        }
+    }
+
     /** The latest access-log line of this request id (the log file is kept across test runs). */
     private static JsonNode accessLine(String requestId) throws Exception {
         JsonNode found = null;
