@@ -3,14 +3,15 @@
 # then the gateway in its production configuration (HTTPS, API key, acks=all, idempotent producer) driven by wrk,
 # all in one run on this machine. Prints one table of figures and their ratio to the raw producer, and writes it to
 # bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
-# BENCH_WARMUP (s, default 10), BENCH_GATEWAY_HEAP (default 192m), BENCH_GATEWAY_OPTS (more JVM options), BENCH_JFR=1 (a Java Flight Recording of the
+# BENCH_WARMUP (s, default 30), BENCH_GATEWAY_HEAP (default 192m), BENCH_GATEWAY_OPTS (more JVM options), BENCH_JFR=1 (a Java Flight Recording of the
 # gateway, and its hottest methods, next to the results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 work=$root/bench/target/run
 duration=${BENCH_DURATION:-20}
-warmup=${BENCH_WARMUP:-10}
+# 30 s: with 10 s, the JIT compiler still took about a tenth of the gateway's CPU during the first measured run
+warmup=${BENCH_WARMUP:-30}
 heap=${BENCH_GATEWAY_HEAP:-192m}
 port=19092; controller=19093; https=19443
 pids=()
@@ -62,7 +63,7 @@ start_ms=$(date +%s%3N)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
 # the memory settings README recommends (as the run command): heap, and bounds on what lives outside it
-java -Xms$heap -Xmx$heap -XX:+UseParallelGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m \
+MALLOC_ARENA_MAX=2 java -Xms$heap -Xmx$heap -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m \
   -Xss512k -Dio.netty.allocator.maxOrder=9 ${BENCH_GATEWAY_OPTS:-} "${jfr[@]}" -cp "$cp" \
   -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
   -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
