@@ -62,7 +62,7 @@ key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name be
 start_ms=$(date +%s%3N)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
-# the memory settings README recommends (as the run command): heap, and bounds on what lives outside it
+# the settings README recommends: those of the run command (pom.xml, gateway.jvm-options; keep them alike)
 MALLOC_ARENA_MAX=2 java -Xms$heap -Xmx$heap -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m \
   -Xss512k -Dio.netty.allocator.maxOrder=9 ${BENCH_GATEWAY_OPTS:-} "${jfr[@]}" -cp "$cp" \
   -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \

@@ -121,6 +121,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // the log cleaner (compacted topics, e.g. the idempotency keys) would take a 128 MB buffer of the heap it
+        // shares with the gateway, more than the recommended heap has in one piece
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8L << 20));
+        props.put("log.cleaner.threads", "1");
         props.putAll(overrides);
         return props;
     }

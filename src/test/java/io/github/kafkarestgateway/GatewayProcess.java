@@ -25,6 +25,24 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
      * @param productionLogging log as the shipped {@code log4j2.properties} says (else as the tests' configuration)
      */
     static GatewayProcess start(Map<String, String> overrides, boolean productionLogging) throws Exception {
+        return start(overrides, productionLogging, List.of("-Xmx256m"));
+    }
+
+    /** The run command's JVM settings (the pom's {@code gateway.jvm-options}, handed to the tests by Maven). */
+    static List<String> runCommandJvmOptions() {
+        String options = System.getProperty("gateway.jvm-options");
+        if (options == null || options.isBlank()) {
+            throw new IllegalStateException("gateway.jvm-options is not set: run the tests with Maven");
+        }
+        return List.of(options.trim().split("\\s+"));
+    }
+
+    /**
+     * @param productionLogging log as the shipped {@code log4j2.properties} says (else as the tests' configuration)
+     * @param jvmOptions        heap and other JVM settings
+     */
+    static GatewayProcess start(Map<String, String> overrides, boolean productionLogging, List<String> jvmOptions)
+            throws Exception {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "gateway.http.host", "localhost",
                 "gateway.tls.keystore", TestGateway.CERTS.resolve("server.p12").toString(),
@@ -33,15 +51,18 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
                 "gateway.auth.create-dev-key", "false"));
         properties.putAll(overrides);
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path")));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         if (productionLogging) {
             command.add("-Dlog4j2.configurationFile="
                     + Path.of("target/classes/log4j2.properties").toAbsolutePath());
         }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(GatewayMain.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        Process process = builder.start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
@@ -59,9 +80,13 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
         });
         reader.setDaemon(true);
         reader.start();
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the gateway process did not become ready:\n" + String.join("\n", output));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!ready.await(200, TimeUnit.MILLISECONDS)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                reader.join(5_000);
+                throw new AssertionError("the gateway process did not become ready:\n" + String.join("\n", output));
+            }
         }
         return new GatewayProcess(process, output);
     }

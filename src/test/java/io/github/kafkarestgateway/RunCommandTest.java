@@ -36,6 +36,27 @@ class RunCommandTest {
     private static final Pattern KEY = Pattern.compile("API key      : (\\S+) ");
 
     @Test
+    void theRunCommandsJvmSettingsRunTheEmbeddedBrokerAndTheGatewayTogether(@TempDir Path dir) throws Exception {
+        int port = GatewayProcess.freePort();
+        try (GatewayProcess child = GatewayProcess.start(Map.of(
+                "gateway.embedded-kafka.data-dir", dir.resolve("kafka").toString(),
+                "gateway.embedded-kafka.port", String.valueOf(GatewayProcess.freePort()),
+                "gateway.embedded-kafka.controller-port", String.valueOf(GatewayProcess.freePort()),
+                "gateway.http.port", String.valueOf(port)), true, GatewayProcess.runCommandJvmOptions())) {
+            HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestGateway.trustingTestCa()).build()
+                    .send(HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + port
+                                    + "/topics/run-command/records"))
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString("test message")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("run-command", TestGateway.json(response).get("metadata").get("topic").asText());
+        }
+    }
+
+    @Test
     void startsTheEmbeddedBrokerPrintsWhatIsNeededAndKeepsRecordsAcrossRestarts(@TempDir Path dir) throws Exception {
         Map<String, String> embedded = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", "",
