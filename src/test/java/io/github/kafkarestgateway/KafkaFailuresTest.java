@@ -111,7 +111,7 @@ class KafkaFailuresTest {
         String cold = TestKafka.createTopic("cold");
         try (TestGateway gateway = producerBehindPausableProxy(Map.of())) {
             assertEquals(200, gateway.post("/topics/" + warm + "/records", "text/plain", bytes("v")).statusCode());
-            // the producer knows no partition of the cold topic and cannot learn any: each send waits 4 s
+            // the producer knows no partition of the cold topic and cannot learn any: each send waits 8 s
             assertEventLoopsServeWhileSendsWait(gateway, cold, 8, bytes("c"));
         }
     }
@@ -122,20 +122,20 @@ class KafkaFailuresTest {
         try (TestGateway gateway = producerBehindPausableProxy(Map.of(
                 "camel.component.kafka.bufferMemorySize", "262144"))) {
             assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
-            // four 60 KB records fill the producer's 256 KB buffer: each further send waits 4 s for space
+            // four 60 KB records fill the producer's 256 KB buffer: each further send waits 8 s for space
             assertEventLoopsServeWhileSendsWait(gateway, topic, 12, new byte[60_000]);
         }
     }
 
     /**
-     * A gateway whose producer reaches the shared broker through the pausable proxy (sends wait at most 4 s), while
+     * A gateway whose producer reaches the shared broker through the pausable proxy (sends wait at most 8 s), while
      * the topic check reaches it directly.
      */
     private static TestGateway producerBehindPausableProxy(Map<String, String> more) throws Exception {
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "kafka.bootstrap.servers", TestKafka.bootstrapServers(),
                 "camel.component.kafka.brokers", TestKafka.proxiedBootstrapServers(),
-                "camel.component.kafka.maxBlockMs", "4000",
+                "camel.component.kafka.maxBlockMs", "8000",
                 "camel.component.kafka.requestTimeoutMs", "2000",
                 "camel.component.kafka.deliveryTimeoutMs", "4000"));
         settings.putAll(more);
@@ -159,7 +159,7 @@ class KafkaFailuresTest {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(value)).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            await().atMost(Duration.ofSeconds(3))
+            await().atMost(Duration.ofSeconds(5))
                     .until(() -> gateway.context().getInflightRepository().size() >= requests);
 
             for (int i = 0; i < 8; i++) {
@@ -168,7 +168,7 @@ class KafkaFailuresTest {
                         .send(gateway.request("/alive").GET().build(), HttpResponse.BodyHandlers.ofString());
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(200, alive.statusCode());
-                assertTrue(millis < 1_500, "/alive answered after " + millis + " ms");
+                assertTrue(millis < 2_500, "/alive answered after " + millis + " ms");
             }
             for (CompletableFuture<HttpResponse<String>> response : waiting) {
                 int status = response.get(30, TimeUnit.SECONDS).statusCode();

@@ -170,7 +170,7 @@ class OperationsTest {
             assertEquals(200, response.statusCode());
 
             // handed to the logger in blocks by a thread of their own, and on stdout within moments
-            String line = await().atMost(Duration.ofSeconds(3)).until(() -> {
+            String line = await().atMost(Duration.ofSeconds(10)).until(() -> {
                 synchronized (child.output()) {
                     return child.output().stream().filter(l -> l.contains(" access - ") && l.contains(requestId))
                             .findFirst().orElse(null);
