@@ -21,13 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and one
- * log line. The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the request id when nothing
+ * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and a
+ * warning for a 408 or 5xx (client errors are told by the access log line, which carries the message). The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the request id when nothing
  * was kept). Never a stack trace to the client.
  */
 public class ErrorResponse implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponse.class);
+    /** Variable with the error message, for the access log line. */
+    public static final String MESSAGE = "errorMessage";
 
     private final TopicCheck topicCheck;
     private final boolean v2;
@@ -57,9 +59,11 @@ public class ErrorResponse implements Processor {
                 topicCheck.forget(topic);
             }
         } else {
-            LOG.info("{} {} topic={} principal={} requestId={}", error.status(), error.getMessage(), topic, principal,
+            // the access log line has the status and this message; a client error is no event of the gateway's own
+            LOG.debug("{} {} topic={} principal={} requestId={}", error.status(), error.getMessage(), topic, principal,
                     requestId);
         }
+        exchange.setVariable(MESSAGE, error.getMessage());
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());

@@ -131,6 +131,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                 ctx.put(RequestObserver.ACK_NANOS, exchange.getVariable(ProduceResponse.ACK_NANOS));
                 ctx.put(RequestObserver.VALUE_BYTES, exchange.getVariable(RequestValidator.VALUE_BYTES));
                 ctx.put(RequestObserver.OUTCOME, outcome(exchange));
+                ctx.put(RequestObserver.ERROR, exchange.getVariable(ErrorResponse.MESSAGE));
                 Message message = exchange.getMessage();
                 HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
                 int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Request ids, the access log and the request metrics. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
  * else a new one; it is echoed in the response, set on the request (so the header mapping can copy it into a record
  * header) and used as the request id of dead letters. When the answer is complete, one JSON line goes to the logger
- * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, principal, authentication method,
+ * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, error message, principal, authentication method,
  * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
  * records the request in {@link GatewayMetrics}.
  * <p>
@@ -42,6 +42,8 @@ public final class RequestObserver {
     static final String VALUE_BYTES = "gateway.valueBytes";
     /** What happened beyond the status: dead-lettered, quota, load, blocked. */
     static final String OUTCOME = "gateway.outcome";
+    /** The message of an error answer. */
+    static final String ERROR = "gateway.error";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -112,6 +114,7 @@ public final class RequestObserver {
         field(line, "method", request.method().name());
         field(line, "path", request.path());
         number(line, "status", response.getStatusCode());
+        field(line, "error", ctx.get(ERROR));
         field(line, "principal", ctx.get(PRINCIPAL));
         field(line, "authMethod", ctx.get(AUTH_METHOD));
         field(line, "topic", ctx.get(TOPIC));

@@ -48,6 +48,8 @@ class OperationsTest {
         assertTrue(line.has("latencyMs") && line.has("time"), line.toString());
         JsonNode refusedLine = await().atMost(Duration.ofSeconds(5)).until(() -> accessLine(generated), l -> l != null);
         assertEquals(415, refusedLine.get("status").asInt());
+        assertEquals(TestGateway.json(refused).get("message").asText(), refusedLine.get("error").asText());
+        assertFalse(line.has("error"), line.toString());
         assertFalse(Files.readString(LOG).contains(TestGateway.ALL_TOPICS_KEY), "no key in the access log");
     }
 
