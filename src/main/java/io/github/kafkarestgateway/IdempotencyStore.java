@@ -92,10 +92,13 @@ public class IdempotencyStore implements AutoCloseable {
     /** Claims the key for a request with this fingerprint. */
     public CompletableFuture<Decision> claim(String key, String fingerprint) {
         start();
-        Decision known = decide(key, fingerprint, null, System.currentTimeMillis());
-        if (known != null) {
-            return CompletableFuture.completedFuture(known);
+        long now = System.currentTimeMillis();
+        State state = states.get(key);
+        if (state != null && state.done() && !expired(state, now)) {
+            // an answered key stays answered for the window: that much of this instance's view cannot be stale
+            return CompletableFuture.completedFuture(decide(key, fingerprint, null, now));
         }
+        // anything else (free, or in flight: perhaps answered or released by now) is decided by the log's order
         String claimId = UUID.randomUUID().toString();
         ObjectNode claim = MAPPER.createObjectNode().put("t", "claim").put("id", claimId).put("fp", fingerprint);
         return write(key, claim).thenCompose(this::readUpTo).thenApply(ignored -> {

@@ -90,6 +90,55 @@ class IdempotencyTest {
     }
 
     @Test
+    void aRepeatIsNeverAnsweredFromAnInstancesOutdatedView() throws Exception {
+        String topic = TestKafka.createTopic("idempotent-lag");
+        String key = UUID.randomUUID().toString();
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway slow = TestGateway.start(Map.of("kafka.interceptor.classes", HoldingInterceptor.class.getName()));
+             TestGateway lagging = TestGateway.start(Map.of(
+                     "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers()))) {
+            assertEquals(200, slow.post("/topics/" + topic + "/records", "text/plain", bytes("warm")).statusCode());
+            HoldingInterceptor.gate = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> held = slow.client().sendAsync(
+                    slow.request("/topics/" + topic + "/records")
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain").header("Idempotency-Key", key)
+                            .POST(HttpRequest.BodyPublishers.ofString("hold")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer;
+            try {
+                // the lagging instance has seen the first request's claim: in flight
+                assertError(post(lagging, topic, key, "hold"), 409);
+                // then it hears nothing more from Kafka while the first request is answered
+                proxy.pause();
+            } finally {
+                HoldingInterceptor.gate.countDown();
+            }
+            try {
+                answer = held.get(30, TimeUnit.SECONDS);
+                assertEquals(200, answer.statusCode(), answer.body());
+
+                // its view still says "in flight": the repeat waits for the log instead of answering 409 from it
+                CompletableFuture<HttpResponse<String>> repeat = lagging.client().sendAsync(
+                        lagging.request("/topics/" + topic + "/records")
+                                .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                                .header("Content-Type", "text/plain").header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofString("hold")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                await().atMost(Duration.ofSeconds(10)).until(
+                        () -> repeat.isDone() || lagging.context().getInflightRepository().size() > 0);
+                assertEquals(false, repeat.isDone(), () -> "answered from an outdated view: " + repeat.join().body());
+                proxy.resume();
+                HttpResponse<String> repeated = repeat.get(30, TimeUnit.SECONDS);
+                assertEquals(200, repeated.statusCode(), repeated.body());
+                assertEquals(TestGateway.json(answer).get("metadata"), TestGateway.json(repeated).get("metadata"));
+            } finally {
+                proxy.resume();
+            }
+            assertEquals(2, TestKafka.recordCount(topic), "warm, and once");
+        }
+    }
+
+    @Test
     void worksOnTheV2ApiToo() {
         String topic = TestKafka.createTopic("idempotent-v2");
         String key = UUID.randomUUID().toString();
