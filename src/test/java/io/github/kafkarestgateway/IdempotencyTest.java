@@ -66,11 +66,7 @@ class IdempotencyTest {
             assertEquals(200, slow.post("/topics/" + topic + "/records", "text/plain", bytes("warm")).statusCode());
             long claims = TestKafka.recordCount("rest-gateway-idempotency");
             HoldingInterceptor.gate = new CountDownLatch(1);
-            CompletableFuture<HttpResponse<String>> held = slow.client().sendAsync(
-                    slow.request("/topics/" + topic + "/records")
-                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                            .header("Content-Type", "text/plain").header("Idempotency-Key", key)
-                            .POST(HttpRequest.BodyPublishers.ofString("hold")).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> held = postAsync(slow, topic, key, "hold");
             try {
                 // its claim is on the idempotency topic: the log orders it before any other claim of the key
                 await().atMost(Duration.ofSeconds(10))
@@ -99,11 +95,7 @@ class IdempotencyTest {
                      "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers()))) {
             assertEquals(200, slow.post("/topics/" + topic + "/records", "text/plain", bytes("warm")).statusCode());
             HoldingInterceptor.gate = new CountDownLatch(1);
-            CompletableFuture<HttpResponse<String>> held = slow.client().sendAsync(
-                    slow.request("/topics/" + topic + "/records")
-                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                            .header("Content-Type", "text/plain").header("Idempotency-Key", key)
-                            .POST(HttpRequest.BodyPublishers.ofString("hold")).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> held = postAsync(slow, topic, key, "hold");
             HttpResponse<String> answer;
             try {
                 // the lagging instance has seen the first request's claim: in flight
@@ -118,12 +110,7 @@ class IdempotencyTest {
                 assertEquals(200, answer.statusCode(), answer.body());
 
                 // its view still says "in flight": the repeat waits for the log instead of answering 409 from it
-                CompletableFuture<HttpResponse<String>> repeat = lagging.client().sendAsync(
-                        lagging.request("/topics/" + topic + "/records")
-                                .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                                .header("Content-Type", "text/plain").header("Idempotency-Key", key)
-                                .POST(HttpRequest.BodyPublishers.ofString("hold")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                CompletableFuture<HttpResponse<String>> repeat = postAsync(lagging, topic, key, "hold");
                 await().atMost(Duration.ofSeconds(10)).until(
                         () -> repeat.isDone() || lagging.context().getInflightRepository().size() > 0);
                 assertEquals(false, repeat.isDone(), () -> "answered from an outdated view: " + repeat.join().body());
@@ -156,5 +143,13 @@ class IdempotencyTest {
 
     private static HttpResponse<String> post(TestGateway gateway, String topic, String key, String value) {
         return gateway.post("/topics/" + topic + "/records", "text/plain", bytes(value), "Idempotency-Key", key);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(TestGateway gateway, String topic, String key,
+                                                                     String value) {
+        return gateway.client().sendAsync(gateway.request("/topics/" + topic + "/records")
+                .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                .header("Content-Type", "text/plain").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(value)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
