@@ -1,19 +1,11 @@
 package io.github.kafkarestgateway;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.kafkarestgateway.LoadClients.Outcome;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrokerFailoverTest {
 
-    private record Outcome(String value, int status, String body, long millis) {
-    }
 
     @Test
     void losesNothingAndFailsNothingWhenOneBrokerOfThreeStops() throws Exception {
@@ -52,29 +42,10 @@ class BrokerFailoverTest {
                 admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3)
                         .configs(Map.of("min.insync.replicas", "2")))).all().get();
             }
-            List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+            List<Outcome> outcomes;
             try (TestGateway gateway = TestGateway.start(Map.of("kafka.bootstrap.servers", cluster.bootstrapServers()))) {
-                AtomicBoolean sending = new AtomicBoolean(true);
-                ExecutorService clients = Executors.newFixedThreadPool(6);
-                CountDownLatch warmedUp = new CountDownLatch(150);
-                CountDownLatch afterFailure = new CountDownLatch(1);
-                for (int c = 0; c < 6; c++) {
-                    int client = c;
-                    clients.submit(() -> {
-                        for (int i = 0; sending.get(); i++) {
-                            String value = "c" + client + "-" + i;
-                            long start = System.nanoTime();
-                            HttpResponse<String> response = gateway.send(gateway.request("/topics/" + topic + "/records?key=" + value)
-                                    .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                                    .header("Content-Type", "text/plain")
-                                    .POST(HttpRequest.BodyPublishers.ofString(value)).build());
-                            outcomes.add(new Outcome(value, response.statusCode(), response.body(),
-                                    (System.nanoTime() - start) / 1_000_000));
-                            warmedUp.countDown();
-                        }
-                    });
-                }
-                assertTrue(warmedUp.await(60, TimeUnit.SECONDS), "load is running");
+                LoadClients load = LoadClients.start(gateway, topic, true, 150);
+                outcomes = load.outcomes();
 
                 int sentBefore = outcomes.size();
                 cluster.brokers().get(1).shutdown();
@@ -83,9 +54,7 @@ class BrokerFailoverTest {
                     assertTrue(System.currentTimeMillis() - stopped < 60_000, "requests keep being answered");
                     Thread.sleep(100); // the load runs on while one broker is away; nothing to wait for but time
                 }
-                sending.set(false);
-                clients.shutdown();
-                assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+                load.stop();
             }
 
             Map<String, ConsumerRecord<byte[], byte[]>> inKafka = TestKafka.allRecords(cluster.bootstrapServers(), topic);

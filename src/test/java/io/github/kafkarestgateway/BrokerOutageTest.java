@@ -3,23 +3,17 @@ package io.github.kafkarestgateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.kafkarestgateway.LoadClients.Outcome;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,8 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrokerOutageTest {
 
-    private record Outcome(String value, int status, String body, long millis) {
-    }
 
     @Test
     void keepsEveryRequestThroughABrokerOutage(@TempDir Path dir) throws Exception {
@@ -52,7 +44,6 @@ class BrokerOutageTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
-        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         try (TestGateway gateway = TestGateway.start(Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "gateway.kafka.check-timeout-ms", "1500",
@@ -62,26 +53,8 @@ class BrokerOutageTest {
                 "camel.component.kafka.requestTimeoutMs", "1000",
                 "camel.component.kafka.maxBlockMs", "2000",
                 "camel.component.kafka.lingerMs", "0"))) {
-            AtomicBoolean sending = new AtomicBoolean(true);
-            ExecutorService clients = Executors.newFixedThreadPool(6);
-            CountDownLatch warmedUp = new CountDownLatch(100);
-            for (int c = 0; c < 6; c++) {
-                int client = c;
-                clients.submit(() -> {
-                    for (int i = 0; sending.get(); i++) {
-                        String value = "c" + client + "-" + i;
-                        long start = System.nanoTime();
-                        HttpResponse<String> response = gateway.send(gateway.request("/topics/" + topic + "/records")
-                                .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                                .header("Content-Type", "text/plain")
-                                .POST(HttpRequest.BodyPublishers.ofString(value)).build());
-                        outcomes.add(new Outcome(value, response.statusCode(), response.body(),
-                                (System.nanoTime() - start) / 1_000_000));
-                        warmedUp.countDown();
-                    }
-                });
-            }
-            assertTrue(warmedUp.await(60, TimeUnit.SECONDS), "load is running");
+            LoadClients load = LoadClients.start(gateway, topic, false, 100);
+            List<Outcome> outcomes = load.outcomes();
 
             broker.close();
             int failuresBefore = failures(outcomes);
@@ -96,9 +69,7 @@ class BrokerOutageTest {
                 assertTrue(System.currentTimeMillis() - recovery < 60_000, "requests succeed again after the outage");
                 Thread.sleep(100);
             }
-            sending.set(false);
-            clients.shutdown();
-            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+            load.stop();
 
             List<DeadLetterJournal.Entry> deadLetters = DeadLetterJournal.read(gateway.journal());
             Map<String, DeadLetterJournal.Entry> byId = new HashMap<>();
