@@ -19,11 +19,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ public class GatewayConfiguration implements CamelConfiguration {
      * {@link KafkaSendGate} says the send will not wait either.
      */
     static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
+    /** Threads on which requests go on after an asynchronous step: more than the HTTP worker pool's 20. */
+    static final int CONTINUATION_THREADS = 32;
 
     private OpenApiDocument openApi;
 
@@ -153,7 +157,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(closing(metrics::close), true, true);
 
         Admin admin = Admin.create(kafkaClient);
-        ExecutorService continuation = context.getExecutorServiceManager().newThreadPool(this, "topic-check", 1, 8);
+        // Where requests go on after an asynchronous step (topic check, Idempotency-Key claim, v2 batch): all that
+        // waited for one topic check go on together, and the rest of a route may wait in the producer's send
+        // (metadata, buffer space) for up to max.block.ms. Each needs a thread of its own, as on the HTTP worker
+        // pool (Vert.x's 20), or they wait for each other in turn. Idle threads end after a minute.
+        ThreadPoolProfile continuations = new ThreadPoolProfileBuilder("continuation")
+                .poolSize(CONTINUATION_THREADS).maxPoolSize(CONTINUATION_THREADS).maxQueueSize(-1)
+                .allowCoreThreadTimeOut(true).keepAliveTime(60L, TimeUnit.SECONDS).build();
+        ExecutorService continuation = context.getExecutorServiceManager()
+                .newThreadPool(this, "continuation", continuations);
         TopicCheck topicCheck = new TopicCheck(admin, continuation, checkTimeoutMs, topicCacheMs, unavailableBackoffMs);
         context.addService(closing(() -> {
             admin.close();

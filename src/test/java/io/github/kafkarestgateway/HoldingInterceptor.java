@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,14 +15,19 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public class HoldingInterceptor implements ProducerInterceptor<byte[], byte[]> {
 
     static volatile CountDownLatch gate = new CountDownLatch(0);
+    /** How many sends are being held right now. */
+    static final AtomicInteger held = new AtomicInteger();
 
     @Override
     public ProducerRecord<byte[], byte[]> onSend(ProducerRecord<byte[], byte[]> record) {
         if (Arrays.equals(record.value(), "hold".getBytes(StandardCharsets.UTF_8))) {
+            held.incrementAndGet();
             try {
                 gate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
             }
         }
         return record;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
@@ -124,6 +125,47 @@ class KafkaFailuresTest {
             assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
             // four 60 KB records fill the producer's 256 KB buffer: each further send waits 8 s for space
             assertEventLoopsServeWhileSendsWait(gateway, topic, 12, new byte[60_000]);
+        }
+    }
+
+    @Test
+    void requestsThatWaitedForOneTopicCheckSendSideBySide() throws Exception {
+        String warm = TestKafka.createTopic("warm");
+        String topic = TestKafka.createTopic("shared-check");
+        int requests = 8;
+        PausableProxy proxy = TestKafka.proxy();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "kafka.interceptor.classes", HoldingInterceptor.class.getName(),
+                "gateway.kafka.check-timeout-ms", "20000"))) {
+            assertEquals(200, gateway.post("/topics/" + warm + "/records", "text/plain", bytes("v")).statusCode());
+            HoldingInterceptor.gate = new CountDownLatch(1);
+            List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+            proxy.pause();
+            try {
+                // the topic check cannot be answered while the proxy is paused: every request waits for the same one
+                for (int i = 0; i < requests; i++) {
+                    pending.add(gateway.client().sendAsync(gateway.request("/topics/" + topic + "/records")
+                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                            .header("Content-Type", "text/plain")
+                            .POST(HttpRequest.BodyPublishers.ofString("hold")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> gateway.context().getInflightRepository().size() >= requests);
+            } finally {
+                proxy.resume();
+            }
+            try {
+                // the check answers all of them at once; then each send is held (as a send waits for metadata or
+                // buffer space): they must all be held together, not one after the other
+                await().atMost(Duration.ofSeconds(10)).until(() -> HoldingInterceptor.held.get() == requests);
+            } finally {
+                HoldingInterceptor.gate.countDown();
+            }
+            for (CompletableFuture<HttpResponse<String>> response : pending) {
+                assertEquals(200, response.get(30, TimeUnit.SECONDS).statusCode());
+            }
         }
     }
 
