@@ -55,6 +55,8 @@ public final class KafkaSendGate extends DefaultKafkaClientFactory {
             if (metadata == null || available == null) {
                 throw new IllegalStateException("no metadata or buffer-available-bytes metric");
             }
+            // the component closes a producer when its route stops (a reload makes a new one): forget closed ones
+            producers.removeIf(watched -> watched.metadata().isClosed());
             producers.add(new Watched(metadata, available));
         } catch (ReflectiveOperationException | RuntimeException e) {
             blind = true;
@@ -72,12 +74,21 @@ public final class KafkaSendGate extends DefaultKafkaClientFactory {
             for (Watched producer : producers) {
                 if (producer.metadata().fetch().partitionCountForTopic(topic) == null
                         || ((Number) producer.availableBuffer().metricValue()).doubleValue() < bytes + HEADROOM_BYTES) {
-                    return false;
+                    if (!producer.metadata().isClosed()) {
+                        return false;
+                    }
+                    // a producer the component closed (its route stopped or was reloaded) sends nothing more
+                    producers.remove(producer);
                 }
             }
-            return true;
+            return !producers.isEmpty();
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** How many producers are watched: the open ones, and closed ones not yet noticed. */
+    int watched() {
+        return producers.size();
     }
 }

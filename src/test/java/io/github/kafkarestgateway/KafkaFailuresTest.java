@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.junit.jupiter.api.Test;
 
 import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
@@ -125,6 +126,28 @@ class KafkaFailuresTest {
             assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
             // four 60 KB records fill the producer's 256 KB buffer: each further send waits 8 s for space
             assertEventLoopsServeWhileSendsWait(gateway, topic, 12, new byte[60_000]);
+        }
+    }
+
+    @Test
+    void afterTheDeliveryRouteIsReloadedTheSendGateWatchesOnlyTheNewProducer() throws Exception {
+        String before = TestKafka.createTopic("before-reload");
+        String after = TestKafka.createTopic("after-reload");
+        try (TestGateway gateway = TestGateway.start(Map.of())) {
+            KafkaSendGate gate = (KafkaSendGate) gateway.context().getComponent("kafka", KafkaComponent.class)
+                    .getKafkaClientFactory();
+            assertEquals(200, gateway.post("/topics/" + before + "/records", "text/plain", bytes("v")).statusCode());
+            assertTrue(gate.sendsAtOnce(before, 1));
+
+            // what `camel run --dev` does when a route file changes: the route, and its producer, start anew
+            gateway.context().getRouteController().stopRoute("deliver-record");
+            gateway.context().getRouteController().startRoute("deliver-record");
+            assertEquals(200, gateway.post("/topics/" + after + "/records", "text/plain", bytes("v")).statusCode());
+
+            // the closed producer knows nothing of the new topic: were it still asked, no request would run on the
+            // event loop again
+            assertTrue(gate.sendsAtOnce(after, 1));
+            assertEquals(1, gate.watched());
         }
     }
 
