@@ -11,12 +11,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -161,12 +169,97 @@ public final class DeadLetterJournal implements AutoCloseable {
         write(line);
     }
 
-    /** Every entry, in the order they were stored, with its replay if any. */
-    public List<Entry> entries() throws IOException {
-        return read(file);
+    /**
+     * How many entries the journal holds, and which were replayed: what a pass over the journal must know of every
+     * entry. Its memory grows by about 40 bytes per replayed entry, whatever the entries' size.
+     */
+    public static final class Summary {
+        private final long entries;
+        private final UUID[] replayed;
+        private final Set<String> otherReplayed;
+
+        private Summary(long entries, List<UUID> replayed, Set<String> otherReplayed) {
+            this.entries = entries;
+            // sorted, each id once
+            this.replayed = replayed.stream().sorted().distinct().toArray(UUID[]::new);
+            this.otherReplayed = otherReplayed;
+        }
+
+        public long entries() {
+            return entries;
+        }
+
+        public long pending() {
+            return entries - replayed.length - otherReplayed.size();
+        }
+
+        public boolean replayed(String id) {
+            UUID uuid = uuidOf(id);
+            return uuid == null ? otherReplayed.contains(id) : Arrays.binarySearch(replayed, uuid) >= 0;
+        }
     }
 
-    /** Reads a journal file (also while another process owns it, or after a crash). */
+    /**
+     * One pass over the journal that keeps only which entries were replayed. Lines are parsed as a stream of tokens:
+     * the Base64 fields are passed over, not decoded.
+     */
+    public Summary summary() throws IOException {
+        long[] entries = {0};
+        List<UUID> replayed = new ArrayList<>();
+        Set<String> otherReplayed = new HashSet<>();
+        lines(line -> {
+            if ("entry".equals(line.type())) {
+                entries[0]++;
+            } else if (line.replay() != null) {
+                UUID uuid = uuidOf(line.id());
+                if (uuid == null) {
+                    otherReplayed.add(line.id());
+                } else {
+                    replayed.add(uuid);
+                }
+            }
+        });
+        return new Summary(entries[0], replayed, otherReplayed);
+    }
+
+    /**
+     * Visits the entries in the order they were stored; only those whose id is {@code wanted} are decoded, one at a
+     * time, and the scan ends when the visitor returns false. Entries come without their replay ({@link #replays}).
+     */
+    public void scan(Predicate<String> wanted, Predicate<Entry> visitor) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String text; (text = reader.readLine()) != null; ) {
+                Line line = line(text);
+                if (line != null && "entry".equals(line.type()) && wanted.test(line.id())
+                        && !visitor.test(entry(MAPPER.readTree(text)))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Where these entries were replayed to, for those that were. */
+    public Map<String, Replay> replays(Set<String> ids) throws IOException {
+        Map<String, Replay> replays = new HashMap<>();
+        if (!ids.isEmpty()) {
+            lines(line -> {
+                if (line.replay() != null && ids.contains(line.id())) {
+                    replays.put(line.id(), line.replay());
+                }
+            });
+        }
+        return replays;
+    }
+
+    private static Entry withReplay(Entry e, Replay replay) {
+        return replay == null ? e : new Entry(e.id(), e.time(), e.topic(), e.key(), e.headers(), e.value(),
+                e.contentType(), e.principal(), e.requestId(), e.status(), e.reason(), replay);
+    }
+
+    /** Reads a whole journal file (also while another process owns it, or after a crash): for tests and small files. */
     public static List<Entry> read(Path file) throws IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         if (!Files.exists(file)) {
@@ -174,26 +267,79 @@ public final class DeadLetterJournal implements AutoCloseable {
         }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String text; (text = reader.readLine()) != null; ) {
-                JsonNode line;
-                try {
-                    line = MAPPER.readTree(text);
-                } catch (IOException torn) {
-                    LOG.warn("Skipping an unreadable line of {} (torn by a crash?)", file);
+                Line line = line(text);
+                if (line == null) {
                     continue;
                 }
-                String id = line.path("id").asText();
-                if ("entry".equals(line.path("type").asText())) {
-                    entries.put(id, entry(line));
-                } else if ("replayed".equals(line.path("type").asText()) && entries.containsKey(id)) {
-                    Entry e = entries.get(id);
-                    entries.put(id, new Entry(e.id(), e.time(), e.topic(), e.key(), e.headers(), e.value(),
-                            e.contentType(), e.principal(), e.requestId(), e.status(), e.reason(),
-                            new Replay(Instant.parse(line.path("time").asText()), line.path("partition").asInt(),
-                                    line.path("offset").asLong())));
+                if ("entry".equals(line.type())) {
+                    entries.put(line.id(), entry(MAPPER.readTree(text)));
+                } else if (line.replay() != null && entries.containsKey(line.id())) {
+                    entries.put(line.id(), withReplay(entries.get(line.id()), line.replay()));
                 }
             }
         }
         return new ArrayList<>(entries.values());
+    }
+
+    /** The type and id of a journal line (and the replay of a replayed line); null for a line torn by a crash. */
+    private record Line(String type, String id, Replay replay) {
+    }
+
+    private void lines(Consumer<Line> consumer) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String text; (text = reader.readLine()) != null; ) {
+                Line line = line(text);
+                if (line != null) {
+                    consumer.accept(line);
+                }
+            }
+        }
+    }
+
+    /** The UUID in an entry id ("dl-" and a UUID, as {@link #append} makes them), or null. */
+    private static UUID uuidOf(String id) {
+        try {
+            return id.startsWith("dl-") && id.length() == 39 ? UUID.fromString(id.substring(3)) : null;
+        } catch (IllegalArgumentException notOne) {
+            return null;
+        }
+    }
+
+    /** Parses a line as a stream of tokens: the Base64 fields are passed over, not decoded. */
+    private static Line line(String text) {
+        String type = null;
+        String id = null;
+        String time = null;
+        int partition = -1;
+        long offset = -1;
+        try (JsonParser parser = MAPPER.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not an object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "type" -> type = parser.getText();
+                    case "id" -> id = parser.getText();
+                    case "time" -> time = parser.getText();
+                    case "partition" -> partition = parser.getIntValue();
+                    case "offset" -> offset = parser.getLongValue();
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null || id == null) {
+                throw new IOException("not one whole object with an id");
+            }
+        } catch (IOException | RuntimeException torn) {
+            LOG.warn("Skipping an unreadable line of the dead-letter journal (torn by a crash?)");
+            return null;
+        }
+        Replay replay = "replayed".equals(type) && time != null ? new Replay(Instant.parse(time), partition, offset) : null;
+        return new Line(type, id, replay);
     }
 
     @Override

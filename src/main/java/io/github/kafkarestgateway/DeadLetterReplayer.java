@@ -1,19 +1,21 @@
 package io.github.kafkarestgateway;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Set;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +40,8 @@ public class DeadLetterReplayer implements AutoCloseable {
 
     /** The record header that names the dead-letter entry a replayed record comes from. */
     public static final String ID_HEADER = "gateway-dead-letter-id";
+    /** At most this many entries are replayed by one run (the next run takes the next ones). */
+    static final int BATCH = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplayer.class);
 
     /** What a replay did. */
@@ -90,81 +94,106 @@ public class DeadLetterReplayer implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Replays the oldest pending entries, at most {@link #BATCH} of them; {@code pending} in the result says how many
+     * are left for the next run. Memory stays small whatever the journal holds: entries are read from the journal one
+     * at a time, and of the records already in a topic only those that match a pending entry are kept (by digest).
+     */
     public synchronized Result replay() {
         List<Map<String, Object>> replayed = new ArrayList<>();
-        int notReplayable = 0;
         String error = null;
-        List<DeadLetterJournal.Entry> pending;
+        Map<String, Pending> batch = new LinkedHashMap<>();
+        int[] notReplayable = {0};
+        long[] replayable = {0};
         try {
-            pending = journal.entries().stream().filter(e -> e.replayed() == null).toList();
+            DeadLetterJournal.Summary summary = journal.summary();
+            journal.scan(id -> !summary.replayed(id), entry -> {
+                if (entry.topic() == null || entry.value() == null) {
+                    notReplayable[0]++;
+                    return true;
+                }
+                replayable[0]++;
+                if (batch.size() < BATCH) {
+                    batch.put(entry.id(), new Pending(entry.topic(), entry.time().toEpochMilli(),
+                            content(entry.key(), entry.value(), entry.headers())));
+                }
+                return true;
+            });
         } catch (Exception e) {
             return new Result(List.of(), 0, 0, "cannot read the dead-letter store: " + e.getMessage());
         }
-        int left = pending.size();
-        Map<String, Map<String, Deque<ConsumerRecord<byte[], byte[]>>>> written = new HashMap<>();
+        Map<String, Map<String, Deque<long[]>>> written = new HashMap<>();
         Set<String> stopped = new HashSet<>();
-        for (DeadLetterJournal.Entry entry : pending) {
-            if (entry.topic() == null || entry.value() == null) {
-                notReplayable++;
-                left--;
-                continue;
-            }
-            if (stopped.contains(entry.topic())) {
-                continue;
-            }
-            try {
-                Map<String, Deque<ConsumerRecord<byte[], byte[]>>> index = written.get(entry.topic());
-                if (index == null) {
-                    index = writtenSince(entry.topic(), pending.stream().filter(e -> entry.topic().equals(e.topic()))
-                            .mapToLong(e -> e.time().toEpochMilli()).min().orElseThrow() - lookbackMs);
-                    written.put(entry.topic(), index);
+        String[] failed = {null};
+        try {
+            journal.scan(batch::containsKey, entry -> {
+                if (stopped.contains(entry.topic())) {
+                    return true;
                 }
-                Deque<ConsumerRecord<byte[], byte[]>> same = index.getOrDefault(content(entry.key(), entry.value(),
-                        entry.headers()), new ArrayDeque<>());
-                if (!same.isEmpty()) {
-                    // the failed write did land after all (a timeout's outcome is unknown), or the client sent it
-                    // again: record where, and do not write it twice
-                    ConsumerRecord<byte[], byte[]> found = same.poll();
-                    journal.markReplayed(entry.id(), found.partition(), found.offset());
-                    replayed.add(Map.of("id", entry.id(), "topic", found.topic(), "partition", found.partition(),
-                            "offset", found.offset(), "resent", false));
-                    left--;
-                    continue;
+                Pending pending = batch.get(entry.id());
+                try {
+                    Map<String, Deque<long[]>> index = written.get(entry.topic());
+                    if (index == null) {
+                        index = writtenSince(entry.topic(), batch.values().stream()
+                                .filter(p -> p.topic().equals(entry.topic())).mapToLong(Pending::timeMs).min()
+                                .orElseThrow() - lookbackMs, batch.values().stream()
+                                .filter(p -> p.topic().equals(entry.topic())).map(Pending::digest)
+                                .collect(Collectors.toSet()));
+                        written.put(entry.topic(), index);
+                    }
+                    long[] found = index.getOrDefault(pending.digest(), new ArrayDeque<>()).poll();
+                    if (found != null) {
+                        // the failed write did land after all (a timeout's outcome is unknown), or the client sent it
+                        // again: record where, and do not write it twice
+                        journal.markReplayed(entry.id(), (int) found[0], found[1]);
+                        replayed.add(Map.of("id", entry.id(), "topic", entry.topic(), "partition", (int) found[0],
+                                "offset", found[1], "resent", false));
+                        return true;
+                    }
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(entry.topic(), null, entry.key(),
+                            entry.value());
+                    entry.headers().forEach(h -> record.headers().add(new RecordHeader(h.getKey(), h.getValue())));
+                    record.headers().add(ID_HEADER, entry.id().getBytes(StandardCharsets.UTF_8));
+                    RecordMetadata metadata = producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+                    journal.markReplayed(entry.id(), metadata.partition(), metadata.offset());
+                    replayed.add(Map.of("id", entry.id(), "topic", metadata.topic(), "partition", metadata.partition(),
+                            "offset", metadata.offset(), "resent", true));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed[0] = "interrupted";
+                    return false;
+                } catch (Exception e) {
+                    // later entries of this topic wait, so that none overtakes this one; other topics go on
+                    stopped.add(entry.topic());
+                    String failure = "replay of " + entry.id() + " to topic " + entry.topic()
+                            + " failed, its later entries wait: " + ErrorResponse.unwrap(e);
+                    failed[0] = failed[0] == null ? failure : failed[0] + "; " + failure;
+                    LOG.warn("{}", failure);
                 }
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(entry.topic(), null, entry.key(), entry.value());
-                entry.headers().forEach(h -> record.headers().add(new RecordHeader(h.getKey(), h.getValue())));
-                record.headers().add(ID_HEADER, entry.id().getBytes(StandardCharsets.UTF_8));
-                RecordMetadata metadata = producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
-                journal.markReplayed(entry.id(), metadata.partition(), metadata.offset());
-                replayed.add(Map.of("id", entry.id(), "topic", metadata.topic(), "partition", metadata.partition(),
-                        "offset", metadata.offset(), "resent", true));
-                left--;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = "interrupted";
-                break;
-            } catch (Exception e) {
-                // later entries of this topic wait, so that none overtakes this one; other topics go on
-                stopped.add(entry.topic());
-                String failure = "replay of " + entry.id() + " to topic " + entry.topic()
-                        + " failed, its later entries wait: " + ErrorResponse.unwrap(e);
-                error = error == null ? failure : error + "; " + failure;
-                LOG.warn("{}", failure);
-            }
+                return true;
+            });
+            error = failed[0];
+        } catch (Exception e) {
+            error = "cannot read the dead-letter store: " + e.getMessage();
         }
+        int left = (int) (replayable[0] - replayed.size());
         if (!replayed.isEmpty()) {
             metrics.replayed(replayed.size());
             LOG.info("Replayed {} dead letter(s); {} pending", replayed.size(), left);
         }
-        return new Result(replayed, left, notReplayable, error);
+        return new Result(replayed, left, notReplayable[0], error);
+    }
+
+    /** A pending entry of a replay run: what is needed to find it in its topic. */
+    private record Pending(String topic, long timeMs, String digest) {
     }
 
     /**
-     * The records of a topic written since a time, by content (key, value and headers), oldest first: a failed
-     * delivery whose outcome is unknown (a timeout) may have been written after all, so each dead letter is looked
-     * for before it is sent again.
+     * Where records of a topic written since a time lie (partition and offset, oldest first), by content (key, value
+     * and headers), for the contents asked for only: a failed delivery whose outcome is unknown (a timeout) may have
+     * been written after all, so each dead letter is looked for before it is sent again.
      */
-    private Map<String, Deque<ConsumerRecord<byte[], byte[]>>> writtenSince(String topic, long since) {
+    private Map<String, Deque<long[]>> writtenSince(String topic, long since, Set<String> digests) {
         KafkaConsumer<byte[], byte[]> consumer = consumer();
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -177,7 +206,7 @@ public class DeadLetterReplayer implements AutoCloseable {
             OffsetAndTimestamp start = starts.get(tp);
             consumer.seek(tp, start == null ? ends.get(tp) : start.offset());
         }
-        Map<String, Deque<ConsumerRecord<byte[], byte[]>>> index = new HashMap<>();
+        Map<String, Deque<long[]>> index = new HashMap<>();
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
             if (System.currentTimeMillis() > deadline) {
@@ -187,8 +216,11 @@ public class DeadLetterReplayer implements AutoCloseable {
                 if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
                     List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
                     record.headers().forEach(h -> headers.add(Map.entry(h.key(), h.value())));
-                    index.computeIfAbsent(content(record.key(), record.value(), headers), c -> new ArrayDeque<>())
-                            .add(record);
+                    String digest = content(record.key(), record.value(), headers);
+                    if (digests.contains(digest)) {
+                        index.computeIfAbsent(digest, c -> new ArrayDeque<>())
+                                .add(new long[] {record.partition(), record.offset()});
+                    }
                 }
             }
         }

@@ -23,6 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The operator command for dead letters, a client of the gateway's operator endpoints:
  * <pre>
  * DeadLetterTool list   [--url https://localhost:9443] [--key KEY] [--cacert certs/ca.pem]
+ *                       [--limit N] [--after ID] [--pending true]
  * DeadLetterTool replay [--url ...] [--key ...] [--cacert ...]
  * </pre>
  * The key (an operator key) comes from {@code --key} or the environment variable {@code GATEWAY_API_KEY}. Prints the
@@ -43,6 +44,7 @@ public final class DeadLetterTool {
         String url = "https://localhost:9443";
         String key = System.getenv("GATEWAY_API_KEY");
         String caCert = "certs/ca.pem";
+        StringBuilder query = new StringBuilder();
         while (!rest.isEmpty()) {
             String option = rest.poll();
             String value = rest.poll();
@@ -53,6 +55,9 @@ public final class DeadLetterTool {
                 case "--url" -> url = value;
                 case "--key" -> key = value;
                 case "--cacert" -> caCert = value;
+                case "--limit", "--after", "--pending" -> query.append(query.isEmpty() ? '?' : '&')
+                        .append(option.substring(2)).append('=')
+                        .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
                 default -> {
                     return usage(err, "unknown option " + option);
                 }
@@ -68,7 +73,7 @@ public final class DeadLetterTool {
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(Path.of(caCert)))
                     .connectTimeout(Duration.ofSeconds(10)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/admin/dead-letters"
-                            + ("replay".equals(command) ? "/replay" : "")))
+                            + ("replay".equals(command) ? "/replay" : query)))
                     .timeout(Duration.ofMinutes(5))
                     .header("Authorization", "Bearer " + key);
             request = "replay".equals(command) ? request.POST(HttpRequest.BodyPublishers.noBody()) : request.GET();
@@ -103,7 +108,8 @@ public final class DeadLetterTool {
 
     private static int usage(PrintStream err, String problem) {
         err.println("dead letters: " + problem);
-        err.println("usage: DeadLetterTool list|replay [--url https://localhost:9443] [--key KEY] [--cacert certs/ca.pem]");
+        err.println("usage: DeadLetterTool list|replay [--url https://localhost:9443] [--key KEY] [--cacert certs/ca.pem]"
+                + " [--limit N] [--after ID] [--pending true]");
         return 2;
     }
 }

@@ -102,6 +102,15 @@ class DeadLetterTest {
                     new PrintStream(listed, true, StandardCharsets.UTF_8), System.err);
             assertEquals(0, exit);
             assertEquals(0, TestGateway.JSON.readTree(listed.toString(StandardCharsets.UTF_8)).get("pending").asInt());
+            // page by page
+            ByteArrayOutputStream paged = new ByteArrayOutputStream();
+            assertEquals(0, DeadLetterTool.run(new String[] {"list", "--url",
+                gateway.uri("/").toString().replaceAll("/$", ""), "--key", TestGateway.OPERATOR_KEY,
+                "--cacert", TestGateway.CERTS.resolve("ca.pem").toString(), "--limit", "1", "--after", incidents.get(0)},
+                    new PrintStream(paged, true, StandardCharsets.UTF_8), System.err));
+            JsonNode page = TestGateway.JSON.readTree(paged.toString(StandardCharsets.UTF_8));
+            assertEquals(incidents.subList(1, 2), ids(page));
+            assertNull(page.get("next"), "the last page");
 
             // each entry at most once: a second replay has nothing left to do
             JsonNode second = TestGateway.json(replay(gateway, TestGateway.OPERATOR_KEY));
@@ -271,6 +280,94 @@ class DeadLetterTest {
         assertEquals("UP", body.get("checks").get("kafka").get("status").asText());
         assertEquals("UP", body.get("checks").get("deadLetterStore").get("status").asText());
         assertNull(body.get("checks").get("kafka").get("detail"));
+    }
+
+    @Test
+    void aStoreLargerThanTheHeapIsListedPageByPageAndReplayedWhole(@TempDir Path dir) throws Exception {
+        String topic = TestKafka.createTopic("large-store");
+        // 240 dead letters of 900 KB: more than the run command's whole heap (192 MB)
+        int count = 240;
+        Path file = dir.resolve("journal.jsonl");
+        List<String> ids = new ArrayList<>();
+        DeadLetterJournal journal = new DeadLetterJournal(file, 0).open();
+        try {
+            for (int i = 0; i < count; i++) {
+                ids.add(journal.append(topic, bytes("k" + i), Map.of("n", bytes(String.valueOf(i))), value(i),
+                        "application/octet-stream", "all-topics", "r-" + i, 503, "Kafka brokers are unavailable"));
+            }
+        } finally {
+            journal.close();
+        }
+        int port = GatewayProcess.freePort();
+        try (GatewayProcess child = GatewayProcess.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.bootstrapServers(),
+                "gateway.http.port", String.valueOf(port),
+                "gateway.dead-letter.journal", file.toString(),
+                "gateway.dead-letter.replay-timeout-ms", "30000"), false, GatewayProcess.runCommandJvmOptions())) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestGateway.trustingTestCa()).build();
+            java.util.function.Function<String, HttpResponse<String>> get = query -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + port
+                                    + "/admin/dead-letters" + query))
+                            .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+
+            // a page ends before its values pass 8 MB, however many entries were asked for
+            HttpResponse<String> firstPage = get.apply("?limit=1000");
+            assertEquals(200, firstPage.statusCode(), firstPage.body());
+            JsonNode first = TestGateway.json(firstPage);
+            assertEquals(count, first.get("total").asInt());
+            assertEquals(count, first.get("pending").asInt());
+            int size = first.get("entries").size();
+            assertEquals(9, size, "9 values of 900 KB fit in 8 MB");
+            assertEquals(ids.subList(0, size), ids(first));
+            assertArrayEquals(value(3), java.util.Base64.getDecoder()
+                    .decode(first.get("entries").get(3).get("value").asText()));
+            assertEquals(ids.get(size - 1), first.get("next").asText());
+            JsonNode second = TestGateway.json(get.apply("?limit=2&after=" + first.get("next").asText()));
+            assertEquals(ids.subList(size, size + 2), ids(second));
+            assertEquals(ids.get(size + 1), second.get("next").asText());
+            assertError(get.apply("?limit=0"), 400);
+            assertError(get.apply("?pending=yes"), 400);
+            assertError(get.apply("?after=dl-00000000-0000-0000-0000-000000000000"), 400);
+
+            HttpResponse<String> replayed = client.send(HttpRequest.newBuilder(java.net.URI.create(
+                            "https://localhost:" + port + "/admin/dead-letters/replay"))
+                    .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, replayed.statusCode(), replayed.body() + String.join("\n", child.output()));
+            assertEquals(count, TestGateway.json(replayed).get("replayed").size());
+            assertEquals(0, TestGateway.json(replayed).get("pending").asInt());
+            assertEquals(count, TestKafka.recordCount(topic));
+            ConsumerRecord<byte[], byte[]> firstRecord = TestKafka.recordAt(topic, 0, 0);
+            assertArrayEquals(value(0), firstRecord.value());
+            assertArrayEquals(bytes(ids.get(0)), firstRecord.headers().lastHeader(DeadLetterReplayer.ID_HEADER).value());
+
+            JsonNode pending = TestGateway.json(get.apply("?pending=true"));
+            assertEquals(0, pending.get("pending").asInt());
+            assertEquals(0, pending.get("entries").size());
+            assertNull(pending.get("next"));
+            JsonNode replayedPage = TestGateway.json(get.apply("?limit=1"));
+            assertEquals(0, replayedPage.get("entries").get(0).get("replayed").get("offset").asLong());
+            assertTrue(child.process().isAlive());
+        }
+    }
+
+    private static byte[] value(int i) {
+        byte[] value = new byte[900_000];
+        java.util.Arrays.fill(value, (byte) i);
+        return value;
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("entries").forEach(entry -> ids.add(entry.get("id").asText()));
+        return ids;
     }
 
     static HttpResponse<String> replay(TestGateway gateway, String key) {

@@ -125,6 +125,10 @@ class OpenApiContractTest {
             check("POST", "/admin/dead-letters/replay", DeadLetterTest.replay(slow, TestGateway.OPERATOR_KEY));
             check("GET", "/admin/dead-letters", slow.send(slow.request("/admin/dead-letters")
                     .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY).GET().build()));
+            check("GET", "/admin/dead-letters", slow.send(slow.request("/admin/dead-letters?limit=1&pending=false")
+                    .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY).GET().build()));
+            check("GET", "/admin/dead-letters", slow.send(slow.request("/admin/dead-letters?limit=many")
+                    .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY).GET().build()));
         }
         check("GET", "/admin/dead-letters", gateway.send(gateway.request("/admin/dead-letters").GET().build()));
         check("GET", "/admin/dead-letters", gateway.send(gateway.request("/admin/dead-letters")
