@@ -191,6 +191,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         IdempotencyStore idempotency = new IdempotencyStore(idempotencyTopic, kafkaClient, idempotencyWindowMs,
                 idempotencyInFlightMs);
         context.addService(closing(idempotency::close), true, true);
+        metrics.watch(idempotency);
         context.getRegistry().bind("idempotencyClaim", new IdempotencyKeys.Claim(idempotency, continuation));
         context.getRegistry().bind("idempotencyRemember", new IdempotencyKeys.Remember(idempotency, continuation));
         context.getRegistry().bind("idempotencyRelease", new IdempotencyKeys.Release(idempotency));

@@ -68,6 +68,12 @@ public final class GatewayMetrics {
                 .description("Bytes of the bodies of produce requests being handled").register(registry);
     }
 
+    /** Gauge of the Idempotency-Keys an instance holds in memory (those within their window). */
+    public void watch(IdempotencyStore idempotency) {
+        Gauge.builder("gateway.idempotency.keys", idempotency, IdempotencyStore::keys)
+                .description("Idempotency-Keys held in memory: those used within the window").register(registry);
+    }
+
     /** The meters of one kind of request, found once (a lookup per request would cost more than the counting). */
     private record RequestMeters(Counter requests, DistributionSummary bytes, Timer duration,
                                  DistributionSummary valueBytes) {

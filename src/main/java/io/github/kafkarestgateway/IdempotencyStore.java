@@ -39,7 +39,13 @@ import org.slf4j.LoggerFactory;
  * <li>{@code release} — the owner failed: the key is free again, so the client's retry can produce.</li>
  * </ul>
  * A request claims by writing its claim and waiting, without a thread, until this instance has read the log up to it;
- * it then knows whether it won. Expiry uses the records' own timestamps, so every instance decides alike.
+ * it then knows whether it won. Expiry uses the records' own timestamps (the broker's append time on a topic the
+ * gateway created), so every instance decides alike.
+ * <p>
+ * Nothing grows without bound: an instance forgets a key once the log's time (the newest timestamp it read) is past
+ * the key's expiry by a margin, which decides nothing differently as long as records are not appended out of
+ * timestamp order by more than the margin; and the topic deletes records older than the window (compact and delete),
+ * so that neither it nor an instance's start-up read grows with every key ever used.
  */
 public class IdempotencyStore implements AutoCloseable {
 
@@ -77,6 +83,9 @@ public class IdempotencyStore implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Void>>> waiting = new ConcurrentSkipListMap<>();
     private volatile long position;
+    /** The newest record timestamp read: the log's time. */
+    private long logTime;
+    private long lastSweep;
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> consumer;
     private Thread reader;
@@ -145,6 +154,38 @@ public class IdempotencyStore implements AutoCloseable {
         return now - state.at() > (state.done() ? windowMs : inFlightMs);
     }
 
+    /** How far a record may lag the log's time and still be decided as it would have been before a key was forgotten. */
+    private long forgetMarginMs() {
+        return Math.min(60_000, windowMs);
+    }
+
+    /** Forgets the keys that expired a margin ago by the log's time (at most once a second; on the reader thread). */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        if (now - lastSweep < 1000) {
+            return;
+        }
+        lastSweep = now;
+        long horizon = logTime - forgetMarginMs();
+        states.values().removeIf(state -> expired(state, horizon));
+    }
+
+    /** How many keys this instance holds in memory. */
+    public int keys() {
+        return states.size();
+    }
+
+    /** Topic settings: compacted, and records older than the window (and any claim's timeout) deleted. */
+    static Map<String, String> topicConfig(long windowMs, long inFlightMs, int brokers) {
+        long retention = Math.max(windowMs, inFlightMs) + 3_600_000L;
+        return Map.of(
+                "cleanup.policy", "compact,delete",
+                "retention.ms", String.valueOf(retention),
+                "segment.ms", String.valueOf(Math.max(60_000L, Math.min(windowMs, 86_400_000L))),
+                "message.timestamp.type", "LogAppendTime",
+                "min.insync.replicas", brokers >= 3 ? "2" : "1");
+    }
+
     /** Applies one record of the log; every instance applies the same records in the same order. */
     private void apply(ConsumerRecord<String, String> record) {
         JsonNode value;
@@ -153,6 +194,7 @@ public class IdempotencyStore implements AutoCloseable {
         } catch (Exception e) {
             return;
         }
+        logTime = Math.max(logTime, record.timestamp());
         String key = record.key();
         State current = states.get(key);
         if (value == null) {
@@ -216,7 +258,7 @@ public class IdempotencyStore implements AutoCloseable {
         try (Admin admin = Admin.create(kafkaClient)) {
             int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) Math.min(3, brokers))
-                    .configs(Map.of("cleanup.policy", "compact", "min.insync.replicas", "1")))).all()
+                    .configs(topicConfig(windowMs, inFlightMs, brokers)))).all()
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -251,6 +293,7 @@ public class IdempotencyStore implements AutoCloseable {
                     }
                     position = consumer.position(partition);
                     wake();
+                    sweep();
                 }
             } catch (WakeupException stopping) {
                 // closed

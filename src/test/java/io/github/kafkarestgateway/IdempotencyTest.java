@@ -3,6 +3,7 @@ package io.github.kafkarestgateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +25,7 @@ import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
 import static io.github.kafkarestgateway.ProduceApiTest.bytes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Idempotency-Key across two gateway instances that share one broker: one record, the same answer. */
 class IdempotencyTest {
@@ -139,6 +147,44 @@ class IdempotencyTest {
         assertEquals(200, original.statusCode(), original.body());
         assertEquals(original.body(), retry.body());
         assertEquals(2, TestKafka.recordCount(topic));
+    }
+
+    @Test
+    void anInstanceForgetsKeysWhoseWindowIsOverAndTheTopicDeletesOldRecords() throws Exception {
+        String topic = TestKafka.createTopic("forgotten");
+        String keysTopic = "idempotency-" + UUID.randomUUID();
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "gateway.idempotency.topic", keysTopic,
+                "gateway.idempotency.window-ms", "1000",
+                "gateway.idempotency.in-flight-timeout-ms", "1000"));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
+             KafkaProducer<String, String> ticker = new KafkaProducer<>(Map.of(
+                     "bootstrap.servers", TestKafka.bootstrapServers(),
+                     "key.serializer", StringSerializer.class.getName(),
+                     "value.serializer", StringSerializer.class.getName()))) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, post(gateway, topic, "k-" + i, "v" + i).statusCode());
+            }
+            assertEquals(5.0, OperationsTest.metrics(gateway).get("gateway_idempotency_keys"));
+
+            // the log's time moves on with any record: once it is past the window (and a margin), the keys go
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                ticker.send(new ProducerRecord<>(keysTopic, "tick", "{\"t\":\"tick\"}")).get();
+                return OperationsTest.metrics(gateway).get("gateway_idempotency_keys") == 0.0;
+            });
+            // a key whose window is over is a new request
+            HttpResponse<String> again = post(gateway, topic, "k-0", "v0");
+            assertEquals(200, again.statusCode());
+            assertTrue(again.headers().firstValue("Idempotent-Replayed").isEmpty());
+            assertEquals(6, TestKafka.recordCount(topic));
+
+            // and the topic keeps a key's records no longer than the window (plus an hour), not for ever
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, keysTopic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertEquals("compact,delete", config.get("cleanup.policy").value());
+            assertEquals(String.valueOf(1000 + 3_600_000), config.get("retention.ms").value());
+            assertEquals("LogAppendTime", config.get("message.timestamp.type").value());
+        }
     }
 
     private static HttpResponse<String> post(TestGateway gateway, String topic, String key, String value) {

@@ -138,7 +138,7 @@ class OperationsTest {
     }
 
     /** The scraped samples, by metric name with labels. */
-    private static Map<String, Double> metrics(TestGateway gateway) {
+    static Map<String, Double> metrics(TestGateway gateway) {
         HttpResponse<String> response = gateway.send(gateway.request("/metrics").GET().build());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
