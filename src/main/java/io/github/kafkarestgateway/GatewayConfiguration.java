@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -19,13 +18,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -49,7 +46,7 @@ public class GatewayConfiguration implements CamelConfiguration {
      * {@link KafkaSendGate} says the send will not wait either.
      */
     static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
-    /** Threads on which requests go on after an asynchronous step: more than the HTTP worker pool's 20. */
+    /** At most this many threads on which requests go on after an asynchronous step: more than Vert.x's 20 workers. */
     static final int CONTINUATION_THREADS = 32;
 
     private OpenApiDocument openApi;
@@ -157,19 +154,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(closing(metrics::close), true, true);
 
         Admin admin = Admin.create(kafkaClient);
-        // Where requests go on after an asynchronous step (topic check, Idempotency-Key claim, v2 batch): all that
-        // waited for one topic check go on together, and the rest of a route may wait in the producer's send
-        // (metadata, buffer space) for up to max.block.ms. Each needs a thread of its own, as on the HTTP worker
-        // pool (Vert.x's 20), or they wait for each other in turn. Idle threads end after a minute.
-        ThreadPoolProfile continuations = new ThreadPoolProfileBuilder("continuation")
-                .poolSize(CONTINUATION_THREADS).maxPoolSize(CONTINUATION_THREADS).maxQueueSize(-1)
-                .allowCoreThreadTimeOut(true).keepAliveTime(60L, TimeUnit.SECONDS).build();
-        ExecutorService continuation = context.getExecutorServiceManager()
-                .newThreadPool(this, "continuation", continuations);
+        ContinuationPool continuation = new ContinuationPool("Camel (" + context.getName() + ") continuation",
+                CONTINUATION_THREADS);
         TopicCheck topicCheck = new TopicCheck(admin, continuation, checkTimeoutMs, topicCacheMs, unavailableBackoffMs);
         context.addService(closing(() -> {
             admin.close();
-            context.getExecutorServiceManager().shutdown(continuation);
+            continuation.shutdown();
         }), true, true);
         context.getRegistry().bind("topicCheck", topicCheck);
         context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck, false));
