@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -159,38 +160,47 @@ class OperationsTest {
                 "kafka.bootstrap.servers", TestKafka.bootstrapServers(),
                 "gateway.http.port", String.valueOf(port)), true)) {
             String topic = TestKafka.createTopic("shipped-log");
-            String requestId = "shipped-log." + java.util.UUID.randomUUID();
-            HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
-                    .sslContext(TestGateway.trustingTestCa()).build()
-                    .send(java.net.http.HttpRequest.newBuilder(
-                                    java.net.URI.create("https://localhost:" + port + "/topics/" + topic + "/records"))
-                            .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
-                            .header("Content-Type", "text/plain")
-                            .header("X-Request-ID", requestId)
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode());
+            String run = "shipped-log." + java.util.UUID.randomUUID();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestGateway.trustingTestCa()).build();
+            // several requests within one flush period: their lines are written as one block
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("https://localhost:" + port + "/topics/" + topic + "/records"))
+                        .header("Authorization", "Bearer " + TestGateway.ALL_TOPICS_KEY)
+                        .header("Content-Type", "text/plain")
+                        .header("X-Request-ID", run + "-" + i)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+            }
 
-            // handed to the logger in blocks by a thread of their own, and on stdout within moments
-            String line = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            // handed to the logger in blocks by a thread of their own, on stdout within moments, one JSON line each
+            List<String> lines = await().atMost(Duration.ofSeconds(10)).until(() -> {
                 synchronized (child.output()) {
-                    return child.output().stream().filter(l -> l.contains(" access - ") && l.contains(requestId))
-                            .findFirst().orElse(null);
+                    return child.output().stream().filter(l -> l.contains(run)).toList();
                 }
-            }, l -> l != null);
-            JsonNode json = TestGateway.JSON.readTree(line.substring(line.indexOf(" - {") + 3));
-            assertEquals(200, json.get("status").asInt());
-            assertEquals(topic, json.get("topic").asText());
+            }, l -> l.size() == 20);
+            for (int i = 0; i < 20; i++) {
+                String id = run + "-" + i;
+                String line = lines.stream().filter(l -> l.contains("\"" + id + "\"")).findFirst().orElseThrow();
+                assertTrue(line.startsWith("{\"time\":"), line);
+                JsonNode json = TestGateway.JSON.readTree(line);
+                assertEquals(id, json.get("requestId").asText());
+                assertEquals(200, json.get("status").asInt());
+                assertEquals(topic, json.get("topic").asText());
+            }
         }
     }
 
     /** The latest access-log line of this request id (the log file is kept across test runs). */
     private static JsonNode accessLine(String requestId) throws Exception {
         JsonNode found = null;
+        // the tests' layout puts its prefix before the first line of each block of access lines only
         for (String line : Files.readAllLines(LOG)) {
-            int json = line.indexOf(" - {");
-            if (line.contains(" access - ") && json > 0 && line.contains("\"requestId\":\"" + requestId + "\"")) {
-                found = TestGateway.JSON.readTree(line.substring(json + 3));
+            int json = line.indexOf("{\"time\":");
+            if (json >= 0 && line.contains("\"requestId\":\"" + requestId + "\"")) {
+                found = TestGateway.JSON.readTree(line.substring(json));
             }
         }
         return found;
