@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark, in one command: a real Kafka broker in a JVM of its own, the raw Kafka producer on it as the anchor,
 # then the gateway in its production configuration (HTTPS, API key, acks=all, idempotent producer) driven by wrk,
-# all in one run on this machine. Prints one table of figures and their ratio to the raw producer, and writes it to
+# all in one run on this machine, and the start-up with an AppCDS archive of the build. Prints one table of figures and
+# their ratio to the raw producer, and writes it to
 # bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
 # BENCH_WARMUP (s, default 30), BENCH_GATEWAY_HEAP (default 192m), BENCH_GATEWAY_OPTS (more JVM options), BENCH_JFR=1 (a Java Flight Recording of the
 # gateway, and its hottest methods, next to the results).
@@ -62,19 +63,23 @@ key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name be
 start_ms=$(date +%s%3N)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
-# the settings README recommends: those of the run command (pom.xml, gateway.jvm-options; keep them alike)
-MALLOC_ARENA_MAX=2 java -Xms$heap -Xmx$heap -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m \
-  -Xss512k -Dio.netty.allocator.maxOrder=9 ${BENCH_GATEWAY_OPTS:-} "${jfr[@]}" -cp "$cp" \
-  -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
-  -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
-  -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \
-  io.github.kafkarestgateway.GatewayMain > "$work/gateway.log" 2>&1 &
-gateway=$!
-pids+=($gateway)
-until curl -skf "https://localhost:$https/ready" > /dev/null 2>&1; do
-  sleep 0.05
-  kill -0 $gateway 2>/dev/null || { tail -30 "$work/gateway.log"; exit 1; }
-done
+start_gateway() { # log classpath [more JVM options]; sets gateway, waits until ready
+  local log=$1 classpath=$2; shift 2
+  # the settings README recommends: those of the run command (pom.xml, gateway.jvm-options; keep them alike)
+  MALLOC_ARENA_MAX=2 java -Xms$heap -Xmx$heap -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m \
+    -XX:MaxMetaspaceSize=128m -Xss512k -Dio.netty.allocator.maxOrder=9 ${BENCH_GATEWAY_OPTS:-} "$@" -cp "$classpath" \
+    -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
+    -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
+    -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \
+    io.github.kafkarestgateway.GatewayMain > "$log" 2>&1 &
+  gateway=$!
+  pids+=($gateway)
+  until curl -skf "https://localhost:$https/ready" > /dev/null 2>&1; do
+    sleep 0.05
+    kill -0 $gateway 2>/dev/null || { tail -30 "$log"; exit 1; }
+  done
+}
+start_gateway "$work/gateway.log" "$cp" "${jfr[@]}"
 ready_ms=$(( $(date +%s%3N) - start_ms ))
 echo "  ready after $ready_ms ms"
 
@@ -116,6 +121,19 @@ echo "bench: warming up batches (${warmup}s)"
 wrk -t2 -c10 -d"${warmup}s" -s bench/batch.lua "https://localhost:$https" > /dev/null
 run_load "batch 100 × 1 KB, 10 connections" bench/batch.lua 10 100
 
+# start-up with an application class-data archive (AppCDS) of this build, as README recommends for deployments: one
+# training start writes the archive when it exits, the next start maps it (the archive needs jars on the class path)
+kill $gateway; wait $gateway 2>/dev/null || true
+jars="$(ls "$root"/target/kafka-rest-gateway-*.jar | head -1):$root/target/dependency/*"
+start_gateway "$work/gateway-cds-training.log" "$jars" -XX:ArchiveClassesAtExit="$work/gateway.jsa"
+wrk -t1 -c4 -d2s -s bench/post.lua "https://localhost:$https" > /dev/null
+kill $gateway; wait $gateway 2>/dev/null || true
+start_ms=$(date +%s%3N)
+start_gateway "$work/gateway-cds.log" "$jars" -XX:SharedArchiveFile="$work/gateway.jsa"
+cds_ready_ms=$(( $(date +%s%3N) - start_ms ))
+echo "  ready after $cds_ready_ms ms with the AppCDS archive"
+kill $gateway; wait $gateway 2>/dev/null || true
+
 machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB"
 java_version=$(java -version 2>&1 | head -1)
 report=$(cat <<REPORT
@@ -127,7 +145,7 @@ Broker, gateway and load tool share the machine. Runs of ${duration}s after a ${
 Raw Kafka producer (ProducerPerformance, 1 KB records, acks=all, idempotent, warm broker): **$raw_rps records/s**,
 $raw_mbs MB/s, p50 $raw_p50 ms, p99 $raw_p99 ms.
 
-Gateway ready $ready_ms ms after start (external broker).
+Gateway ready $ready_ms ms after start (external broker); $cds_ready_ms ms with an AppCDS archive of the build.
 
 | load | requests/s | records/s | MB/s | p50 ms | p90 ms | p99 ms | errors | CPU µs/request | RSS MB | × raw records/s | records vs 200s |
 |---|---|---|---|---|---|---|---|---|---|---|---|
@@ -136,7 +154,6 @@ $(printf '%s\n' "${rows[@]}")
 REPORT
 )
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then
-  kill $gateway; wait $gateway 2>/dev/null || true
   # the hottest methods (top frames of the CPU samples): where the gateway's CPU goes
   hot=$(jfr print --events jdk.ExecutionSample "$work/gateway.jfr" | grep -A1 'stackTrace = \[' | grep -v 'stackTrace\|--' \
     | sed -E 's/^ +//; s/line:.*//' | sort | uniq -c | sort -rn | head -25)
