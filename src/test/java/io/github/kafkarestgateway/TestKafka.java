@@ -89,10 +89,24 @@ final class TestKafka {
         String name = prefix + "-" + TOPICS.incrementAndGet();
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+            // created by the controller is not yet known to the broker: wait until the broker describes it with a
+            // leader for every partition, as a client would find it (else a check right after may find no topic)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(5)).until(() -> described(name, partitions));
         } catch (Exception e) {
             throw new IllegalStateException("Could not create topic " + name, e);
         }
         return name;
+    }
+
+    private static boolean described(String topic, int partitions) throws InterruptedException {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (java.util.concurrent.ExecutionException notYet) {
+            return false;
+        }
     }
 
     static String createTopic(String prefix) {
