@@ -16,12 +16,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -257,13 +259,18 @@ public class IdempotencyStore implements AutoCloseable {
         }
         try (Admin admin = Admin.create(kafkaClient)) {
             int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) Math.min(3, brokers))
-                    .configs(topicConfig(windowMs, inFlightMs, brokers)))).all()
-                    .get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create the idempotency topic " + topic, e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) Math.min(3, brokers))
+                        .configs(topicConfig(windowMs, inFlightMs, brokers)))).all()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create the idempotency topic " + topic, e.getCause());
+                }
+                warnIfKeptForEver(admin);
             }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the idempotency topic " + topic, e);
         }
@@ -305,6 +312,23 @@ public class IdempotencyStore implements AutoCloseable {
         }, "idempotency-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** A topic made before (or by others) may keep every key for ever: say how to bound it; the gateway leaves it. */
+    private void warnIfKeptForEver(Admin admin) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            String policy = config.get("cleanup.policy").value();
+            if (!policy.contains("delete")) {
+                LOG.warn("The idempotency topic {} keeps every key for ever (cleanup.policy={}); to drop keys after the"
+                        + " window: kafka-configs.sh --alter --entity-type topics --entity-name {} --add-config"
+                        + " 'cleanup.policy=[compact,delete],retention.ms={}'", topic, policy, topic,
+                        topicConfig(windowMs, inFlightMs, 1).get("retention.ms"));
+            }
+        } catch (Exception e) {
+            LOG.debug("Cannot read the settings of the idempotency topic {}: {}", topic, e.toString());
+        }
     }
 
     @Override

@@ -187,6 +187,20 @@ class IdempotencyTest {
         }
     }
 
+    @Test
+    void aKeysTopicThatKeepsKeysForEverIsLeftAsItIsWithAWarning() throws Exception {
+        String topic = TestKafka.createTopic("old-keys-topic");
+        // as the gateway made it before it bounded the topic's retention
+        String keysTopic = TestKafka.createTopic("idempotency-compacted-" + UUID.randomUUID(), 1,
+                Map.of("cleanup.policy", "compact"));
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.idempotency.topic", keysTopic))) {
+            assertEquals(200, post(gateway, topic, UUID.randomUUID().toString(), "v").statusCode());
+            String warning = "The idempotency topic " + keysTopic + " keeps every key for ever (cleanup.policy=compact)";
+            await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files
+                    .readString(java.nio.file.Path.of("target/test-gateway.log")).contains(warning));
+        }
+    }
+
     private static HttpResponse<String> post(TestGateway gateway, String topic, String key, String value) {
         return gateway.post("/topics/" + topic + "/records", "text/plain", bytes(value), "Idempotency-Key", key);
     }
