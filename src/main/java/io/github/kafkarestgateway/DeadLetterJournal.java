@@ -227,18 +227,8 @@ public final class DeadLetterJournal implements AutoCloseable {
      * time, and the scan ends when the visitor returns false. Entries come without their replay ({@link #replays}).
      */
     public void scan(Predicate<String> wanted, Predicate<Entry> visitor) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String text; (text = reader.readLine()) != null; ) {
-                Line line = line(text);
-                if (line != null && "entry".equals(line.type()) && wanted.test(line.id())
-                        && !visitor.test(entry(MAPPER.readTree(text)))) {
-                    return;
-                }
-            }
-        }
+        eachLine(file, (line, text) -> !"entry".equals(line.type()) || !wanted.test(line.id())
+                || visitor.test(entry(MAPPER.readTree(text))));
     }
 
     /** Where these entries were replayed to, for those that were. */
@@ -262,22 +252,14 @@ public final class DeadLetterJournal implements AutoCloseable {
     /** Reads a whole journal file (also while another process owns it, or after a crash): for tests and small files. */
     public static List<Entry> read(Path file) throws IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String text; (text = reader.readLine()) != null; ) {
-                Line line = line(text);
-                if (line == null) {
-                    continue;
-                }
-                if ("entry".equals(line.type())) {
-                    entries.put(line.id(), entry(MAPPER.readTree(text)));
-                } else if (line.replay() != null && entries.containsKey(line.id())) {
-                    entries.put(line.id(), withReplay(entries.get(line.id()), line.replay()));
-                }
+        eachLine(file, (line, text) -> {
+            if ("entry".equals(line.type())) {
+                entries.put(line.id(), entry(MAPPER.readTree(text)));
+            } else if (line.replay() != null && entries.containsKey(line.id())) {
+                entries.put(line.id(), withReplay(entries.get(line.id()), line.replay()));
             }
-        }
+            return true;
+        });
         return new ArrayList<>(entries.values());
     }
 
@@ -286,14 +268,28 @@ public final class DeadLetterJournal implements AutoCloseable {
     }
 
     private void lines(Consumer<Line> consumer) throws IOException {
+        eachLine(file, (line, text) -> {
+            consumer.accept(line);
+            return true;
+        });
+    }
+
+    /** What is done with one readable line of the journal: its type and id, and its text; false ends the reading. */
+    @FunctionalInterface
+    private interface LineVisitor {
+        boolean visit(Line line, String text) throws IOException;
+    }
+
+    /** Reads the journal's lines in order, skipping torn ones, until the visitor returns false. */
+    private static void eachLine(Path file, LineVisitor visitor) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String text; (text = reader.readLine()) != null; ) {
                 Line line = line(text);
-                if (line != null) {
-                    consumer.accept(line);
+                if (line != null && !visitor.visit(line, text)) {
+                    return;
                 }
             }
         }
