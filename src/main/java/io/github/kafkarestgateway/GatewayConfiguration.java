@@ -57,6 +57,18 @@ public class GatewayConfiguration implements CamelConfiguration {
     private int httpPort;
     @PropertyInject(value = "gateway.http.event-loops", defaultValue = "0")
     private int httpEventLoops;
+    @PropertyInject(value = "gateway.http.max-connections", defaultValue = "4096")
+    private int maxConnections;
+    @PropertyInject(value = "gateway.http.reserved-file-descriptors", defaultValue = "512")
+    private int reservedFileDescriptors;
+    @PropertyInject(value = "gateway.http.header-timeout-ms", defaultValue = "10000")
+    private long headerTimeoutMs;
+    @PropertyInject(value = "gateway.http.body-timeout-ms", defaultValue = "10000")
+    private long bodyTimeoutMs;
+    @PropertyInject(value = "gateway.http.body-min-bytes-per-second", defaultValue = "8192")
+    private long bodyMinBytesPerSecond;
+    @PropertyInject(value = "gateway.http.idle-timeout-ms", defaultValue = "300000")
+    private long idleTimeoutMs;
     @PropertyInject(value = "gateway.http.public-host", defaultValue = "localhost")
     private String publicHost;
     @PropertyInject(value = "gateway.management.port", defaultValue = "")
@@ -234,9 +246,13 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .newSingleThreadScheduledExecutor(this, "access-log");
         accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
                 TimeUnit.MILLISECONDS);
+        ConnectionGuard connections = new ConnectionGuard(new ConnectionGuard.Settings(maxConnections,
+                reservedFileDescriptors, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, idleTimeoutMs));
+        metrics.watch(connections);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()),
-                httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+                httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                connections);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)
@@ -258,6 +274,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         }, reloadIntervalMs, reloadIntervalMs, TimeUnit.MILLISECONDS);
         // the dead-letter store's free space and writability, looked at off the request path
         watcher.scheduleWithFixedDelay(journal::check, 1, 1, TimeUnit.SECONDS);
+        // how many client connections the file descriptors left allow
+        watcher.scheduleWithFixedDelay(connections::refreshLimit, 1, 1, TimeUnit.SECONDS);
         context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";

@@ -84,6 +84,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private volatile Map<Path, FileTime> tlsFilesLoaded = Map.of();
     private volatile ReloadableTlsMaterial tlsMaterial;
     private final int eventLoops;
+    private final ConnectionGuard guard;
     private volatile String moreServers;
     private Vertx vertx;
 
@@ -92,10 +93,13 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
      * @param managementPort the port of probes and metrics ({@link #MANAGEMENT_PATHS}), 0 for a free one, or null to
      *                       serve them on the API port
      * @param eventLoops     how many event loops serve the API port
+     * @param guard          bounds on connections and on how long a request may take to arrive
      */
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, long maxV1Bytes,
-                             Tls tls, RequestObserver observer, Integer managementPort, int eventLoops) {
+                             Tls tls, RequestObserver observer, Integer managementPort, int eventLoops,
+                             ConnectionGuard guard) {
         super(configuration);
+        this.guard = guard;
         this.eventLoops = eventLoops;
         this.maxV1Bytes = maxV1Bytes;
         this.managementPort = managementPort;
@@ -171,15 +175,15 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                     ctx.next();
                 }
             });
-            HttpServer management = getVertx().createHttpServer(options);
-            management.invalidRequestHandler(GatewayHttpServer::invalidRequest);
+            HttpServer management = new GuardedHttpServer(getVertx(), options, guard, true);
+            management.invalidRequestHandler(this::invalidRequest);
             management.requestHandler(router);
             managementServer = management.listen(managementPort, configuration.getBindHost())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Probes and metrics on port {}", managementServer.actualPort());
         }
-        HttpServer server = getVertx().createHttpServer(options);
-        server.invalidRequestHandler(GatewayHttpServer::invalidRequest);
+        HttpServer server = new GuardedHttpServer(getVertx(), options, guard, false);
+        server.invalidRequestHandler(this::invalidRequest);
         server.requestHandler(router);
         httpServer = server.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -189,8 +193,8 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             moreServers = getVertx().deployVerticle(() -> new AbstractVerticle() {
                 @Override
                 public void start(Promise<Void> started) {
-                    HttpServer more = vertx.createHttpServer(options);
-                    more.invalidRequestHandler(GatewayHttpServer::invalidRequest);
+                    HttpServer more = new GuardedHttpServer(vertx, options, guard, false);
+                    more.invalidRequestHandler(GatewayHttpServer.this::invalidRequest);
                     more.requestHandler(router);
                     more.listen(port, configuration.getBindHost()).<Void>mapEmpty().onComplete(started);
                 }
@@ -234,6 +238,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
             httpServer = null;
         }
+        guard.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -311,11 +316,16 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     }
 
     /** Requests that fail HTTP decoding never reach the router; answer them in the API's JSON shape and close. */
-    private static void invalidRequest(HttpServerRequest request) {
+    private void invalidRequest(HttpServerRequest request) {
+        guard.malformed();
         Throwable cause = ((HttpServerRequestInternal) request).decoderResult().cause();
         int status;
         String message;
-        if (cause instanceof TooLongHttpLineException) {
+        if (cause instanceof StrictRequestDecoder.AmbiguousFraming framing) {
+            // a smuggling attempt, or a broken client: nothing after it on this connection is read
+            status = framing.status();
+            message = framing.getMessage();
+        } else if (cause instanceof TooLongHttpLineException) {
             status = 400;
             message = "The request URI is too long";
         } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {

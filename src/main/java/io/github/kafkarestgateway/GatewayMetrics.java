@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -28,6 +29,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * {@code gateway_request_duration_seconds{status_class}} (end to end) and {@code gateway_kafka_ack_duration_seconds}
  * (send to broker acknowledgement), the last two as histograms;</li>
  * <li>{@code gateway_requests_in_flight}, {@code gateway_request_bytes_in_flight};</li>
+ * <li>{@code gateway_http_connections}, {@code gateway_http_connections_limit},
+ * {@code gateway_http_connections_closed_total{reason=over_limit|header_timeout|body_timeout|idle_timeout|malformed_request}};</li>
  * <li>{@code gateway_dead_letters_written_total}, {@code gateway_dead_letters_replayed_total};</li>
  * <li>{@code gateway_authentication_failures_total}, {@code gateway_rate_limited_total{kind=quota|load|blocked}};</li>
  * <li>the JVM and process metrics ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
@@ -66,6 +69,20 @@ public final class GatewayMetrics {
                 .description("Produce requests being handled").register(registry);
         Gauge.builder("gateway.request.bytes.in.flight", backpressure, Backpressure::bytesInFlight)
                 .description("Bytes of the bodies of produce requests being handled").register(registry);
+    }
+
+    /** Gauges of the open client connections and their bound, and the connections the gateway closed, by reason. */
+    public void watch(ConnectionGuard connections) {
+        Gauge.builder("gateway.http.connections", connections, ConnectionGuard::openConnections)
+                .description("Open client connections on the API port").register(registry);
+        Gauge.builder("gateway.http.connections.limit", connections, ConnectionGuard::connectionLimit)
+                .description("The bound on open connections in force (gateway.http.max-connections, lowered to keep"
+                        + " gateway.http.reserved-file-descriptors free)").register(registry);
+        for (ConnectionGuard.Closed reason : ConnectionGuard.Closed.values()) {
+            FunctionCounter.builder("gateway.http.connections.closed", connections, c -> c.closedConnections(reason))
+                    .description("Connections the gateway closed or refused: over_limit, header_timeout, body_timeout,"
+                            + " idle_timeout, malformed_request").tags("reason", reason.label()).register(registry);
+        }
     }
 
     /** Gauge of the Idempotency-Keys an instance holds in memory (those within their window). */

@@ -43,6 +43,14 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
      */
     static GatewayProcess start(Map<String, String> overrides, boolean productionLogging, List<String> jvmOptions)
             throws Exception {
+        return start(overrides, productionLogging, jvmOptions, 0);
+    }
+
+    /**
+     * @param maxOpenFiles the process's limit of open files ({@code ulimit -n}), 0 to inherit the test's
+     */
+    static GatewayProcess start(Map<String, String> overrides, boolean productionLogging, List<String> jvmOptions,
+                                int maxOpenFiles) throws Exception {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "gateway.http.host", "localhost",
                 "gateway.tls.keystore", TestGateway.CERTS.resolve("server.p12").toString(),
@@ -60,6 +68,11 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
         }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(GatewayMain.class.getName());
+        if (maxOpenFiles > 0) {
+            // the shell sets the limit and becomes the JVM, which keeps it (-XX:-MaxFDLimit: not raised to the hard one)
+            command.add(1, "-XX:-MaxFDLimit");
+            command.addAll(0, List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$0\" \"$@\""));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("MALLOC_ARENA_MAX", "2");
         Process process = builder.start();
