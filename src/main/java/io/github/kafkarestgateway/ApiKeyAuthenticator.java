@@ -24,8 +24,9 @@ import org.apache.camel.Processor;
  * HTTP Basic with user {@code token} and the key as password, or with the service ID's name as user and its key as
  * password; {@code X-Auth-Token: <key>}; else a client certificate (verified against the client CA during the TLS
  * handshake) whose subject CN or SAN names a service ID. No or wrong credentials: 401 with {@code WWW-Authenticate};
- * a role too low or a topic outside the service ID's patterns: 403. After repeated failures from one address, that
- * address gets 429 for a while. Sets the variables {@code principal} (the service ID's name, never a key) and
+ * a role too low or a topic outside the service ID's patterns: 403. After repeated wrong credentials from one address
+ * or for one Basic user name, further wrong credentials from that source get 429 for a while; valid ones are never
+ * refused ({@link FailedAuthenticationLimiter}). Sets the variables {@code principal} (the service ID's name, never a key) and
  * {@code authMethod}.
  */
 public class ApiKeyAuthenticator implements Processor {
@@ -38,7 +39,7 @@ public class ApiKeyAuthenticator implements Processor {
     private record Identified(ApiKeyStore.Principal principal, String method) {
     }
 
-    /** An address refused after repeated failed authentication: 429. */
+    /** Wrong credentials from a source blocked after repeated failed authentication: 429. */
     public static final class Blocked extends GatewayException {
         Blocked(long retryAfterSeconds) {
             super(429, "Too many failed authentication attempts: try again later", null,
@@ -69,17 +70,23 @@ public class ApiKeyAuthenticator implements Processor {
     @Override
     public void process(Exchange exchange) {
         HttpServerRequest request = HttpRequests.of(exchange);
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        long blocked = limiter.blockedSeconds(address);
-        if (blocked > 0) {
-            throw new Blocked(blocked);
-        }
+        // valid credentials are never refused: the block of a source applies to wrong credentials only
         Identified identified = identify(request);
         if (identified == null) {
-            limiter.failed(address);
-            boolean presented = request.getHeader("Authorization") != null || request.getHeader("X-Auth-Token") != null;
-            throw new GatewayException(401, presented ? "Unauthorized: the credentials are not valid"
-                    : "Missing credentials: send Authorization: Bearer <api key>", null, CHALLENGE, null);
+            boolean presented = !blank(request.getHeader("Authorization")) || !blank(request.getHeader("X-Auth-Token"));
+            if (!presented) {
+                // not a guess: a caller not set up yet (or a client certificate of no service ID)
+                throw new GatewayException(401, "Missing credentials: send Authorization: Bearer <api key>", null,
+                        CHALLENGE, null);
+            }
+            String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+            String user = basicUser(request.getHeader("Authorization"));
+            long blocked = limiter.blockedSeconds(address, user);
+            if (blocked > 0) {
+                throw new Blocked(blocked);
+            }
+            limiter.failed(address, user);
+            throw new GatewayException(401, "Unauthorized: the credentials are not valid", null, CHALLENGE, null);
         }
         ApiKeyStore.Principal principal = identified.principal();
         exchange.setVariable(PRINCIPAL, principal.name());
@@ -139,6 +146,30 @@ public class ApiKeyAuthenticator implements Processor {
             return principal.map(p -> new Identified(p, "basic")).orElse(null);
         }
         return null;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** The user name of HTTP Basic credentials, or null when the header holds none. */
+    static String basicUser(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Basic")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(value.substring(space + 1).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private Optional<String> certificateName(HttpServerRequest request) {

@@ -168,7 +168,7 @@ class SecurityTest {
     }
 
     @Test
-    void refusesAnAddressWith429AfterRepeatedFailedAuthentication() throws Exception {
+    void answersWrongKeysFromAnAddressWith429AfterRepeatedFailuresButNeverAValidKey() throws Exception {
         String key = create("patient", "writer", "*");
         try (TestGateway limited = TestGateway.start(Map.of(
                 "gateway.auth.keys-file", keysFile.toString(),
@@ -178,9 +178,14 @@ class SecurityTest {
             for (int i = 0; i < 3; i++) {
                 assertError(limited.post(records, "text/plain", bytes("v"), "Authorization", "Bearer guess-" + i), 401);
             }
-            HttpResponse<String> refused = limited.post(records, "text/plain", bytes("v"), "Authorization", "Bearer " + key);
+            HttpResponse<String> refused = limited.post(records, "text/plain", bytes("v"), "Authorization", "Bearer guess");
             assertError(refused, 429);
             assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) > 0);
+            assertEquals(200, limited.post(records, "text/plain", bytes("v"), "Authorization", "Bearer " + key)
+                    .statusCode());
+            // no credentials at all is not a guess: 401, as before
+            assertError(limited.send(limited.request(records).header("Content-Type", "text/plain")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v")).build()), 401);
         }
     }
 
