@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -21,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.OpenSSLEngineOptions;
@@ -113,7 +115,13 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     protected void startServer() throws Exception {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
-        router.route().order(Integer.MIN_VALUE).handler(observer::handle);
+        router.route().order(Integer.MIN_VALUE).handler(observer::handle).failureHandler(ctx -> {
+            if (ctx.failure() instanceof HttpClosedException) {
+                // the client went, or the gateway closed it (a timeout): nobody to answer, nothing to log per connection
+                return;
+            }
+            ctx.next();
+        });
         // a v1 body announced over its limit is refused before it is read (v2 batches may be larger)
         router.route("/topics/*").order(Integer.MIN_VALUE + 2).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
@@ -317,8 +325,12 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     /** Requests that fail HTTP decoding never reach the router; answer them in the API's JSON shape and close. */
     private void invalidRequest(HttpServerRequest request) {
-        guard.malformed();
         Throwable cause = ((HttpServerRequestInternal) request).decoderResult().cause();
+        if (cause instanceof PrematureChannelClosureException) {
+            // the connection closed within a request's head (the client left, or a header timeout): nobody to answer
+            return;
+        }
+        guard.malformed();
         int status;
         String message;
         if (cause instanceof StrictRequestDecoder.AmbiguousFraming framing) {

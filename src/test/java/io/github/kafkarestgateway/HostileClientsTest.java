@@ -195,6 +195,7 @@ class HostileClientsTest {
                 "gateway.http.body-timeout-ms", String.valueOf(bodyMs),
                 "gateway.http.body-min-bytes-per-second", "1000000",
                 "gateway.http.idle-timeout-ms", String.valueOf(idleMs)))) {
+            long closedLogged = closedExceptionsLogged();
             ExecutorService clients = Executors.newFixedThreadPool(3 * each + 1);
             AtomicBoolean abusing = new AtomicBoolean(true);
             try {
@@ -255,6 +256,10 @@ class HostileClientsTest {
                 assertEquals(each, metric(metrics, "gateway_http_connections_closed_total\\{reason=\"header_timeout\"\\}"));
                 assertEquals(each, metric(metrics, "gateway_http_connections_closed_total\\{reason=\"body_timeout\"\\}"));
                 assertTrue(metric(metrics, "gateway_http_connections_closed_total\\{reason=\"idle_timeout\"\\}") >= each);
+                // nor does each closed connection leave a line in the gateway's log
+                assertEquals(closedLogged, closedExceptionsLogged(), "log lines about closed connections");
+                // a connection closed by a timeout is not counted again as a malformed request
+                assertEquals(0, metric(metrics, "gateway_http_connections_closed_total\\{reason=\"malformed_request\"\\}"));
             } finally {
                 abusing.set(false);
                 clients.shutdownNow();
@@ -405,6 +410,17 @@ class HostileClientsTest {
 
     private static InetAddress address(int last) throws IOException {
         return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+    }
+
+    /** Lines of the tests' log file (all the gateway logs) that tell of a closed connection. */
+    private static long closedExceptionsLogged() throws IOException {
+        java.nio.file.Path log = java.nio.file.Path.of("target/test-gateway.log");
+        if (!java.nio.file.Files.exists(log)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(line -> line.contains("HttpClosedException")).count();
+        }
     }
 
     static double metric(String metrics, String name) {
