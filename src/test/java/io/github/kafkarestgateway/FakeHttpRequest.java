@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -31,7 +32,8 @@ final class FakeHttpRequest {
 
     /** A request; {@code headers} are name, value, name, value, … (a name may repeat). */
     static HttpServerRequest request(String method, String uri, String... headers) {
-        MultiMap headerMap = MultiMap.caseInsensitiveMultiMap();
+        // the header map of Vert.x's server
+        MultiMap headerMap = HeadersMultiMap.httpHeaders();
         for (int i = 0; i < headers.length; i += 2) {
             headerMap.add(headers[i], headers[i + 1]);
         }
