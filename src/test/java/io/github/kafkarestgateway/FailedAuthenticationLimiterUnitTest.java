@@ -47,19 +47,19 @@ class FailedAuthenticationLimiterUnitTest {
         FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(1, 60_000, 1_500);
         limiter.failed("a", null);
         assertEquals(2, limiter.blockedSeconds("a", null));
-        FailedAuthenticationLimiter brief = new FailedAuthenticationLimiter(1, 60_000, 150);
+        FailedAuthenticationLimiter brief = new FailedAuthenticationLimiter(1, 60_000, 400);
         brief.failed("a", "u");
         assertEquals(1, brief.blockedSeconds("a", null));
         assertEquals(1, brief.blockedSeconds("b", "u"));
-        Thread.sleep(300);
+        Thread.sleep(600);
         assertEquals(0, brief.blockedSeconds("a", "u"));
     }
 
     @Test
     void failuresOutsideTheWindowAreNotCounted() throws InterruptedException {
-        FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(2, 100, 60_000);
+        FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(2, 1_000, 60_000);
         limiter.failed("a", "u");
-        Thread.sleep(250);
+        Thread.sleep(1_200);
         limiter.failed("a", "u");
         assertEquals(0, limiter.blockedSeconds("a", "u"));
         limiter.failed("a", "u");
@@ -86,23 +86,23 @@ class FailedAuthenticationLimiterUnitTest {
         full.failed("10.7", null);
         assertEquals(60, full.blockedSeconds("10.7", null));
 
-        FailedAuthenticationLimiter stale = new FailedAuthenticationLimiter(2, 50, 60_000);
+        FailedAuthenticationLimiter stale = new FailedAuthenticationLimiter(2, 500, 60_000);
         for (int i = 0; i < 100_000; i++) {
             stale.failed("10." + i, null);
         }
-        Thread.sleep(150);
+        Thread.sleep(700);
         fail(stale, 2, "new", null);
         assertEquals(60, stale.blockedSeconds("new", null));
     }
 
     @Test
     void aBlockedSourceStaysBlockedWhenTheTableIsSwept() throws InterruptedException {
-        FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(2, 50, 60_000);
+        FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(2, 500, 60_000);
         fail(limiter, 2, "blocked", null);
         for (int i = 0; i < 99_999; i++) {
             limiter.failed("10." + i, null);
         }
-        Thread.sleep(150);
+        Thread.sleep(700);
         fail(limiter, 2, "new", null);
         assertTrue(limiter.blockedSeconds("blocked", null) > 0);
         assertEquals(60, limiter.blockedSeconds("new", null));

@@ -82,14 +82,15 @@ class QuotaUnitTest {
 
     @Test
     void tokensComeBackAtTheRate() throws Exception {
-        Quota quota = new Quota(keys(), 20);
-        passes(quota, "free", 20);
+        Quota quota = new Quota(keys(), 2);
+        passes(quota, "free", 2);
         exceeded(quota, "free");
-        Thread.sleep(200);
-        // 200 ms at 20 per second: about 4 tokens, at least 1 even on a slow machine, never more than 20
+        Thread.sleep(600);
+        // 600 ms at 2 per second: one token
         passes(quota, "free", 1);
-        Thread.sleep(1500);
-        passes(quota, "free", 20);
+        Thread.sleep(1_500);
+        // the bucket holds one second's requests, not more
+        passes(quota, "free", 2);
         exceeded(quota, "free");
     }
 }
