@@ -44,14 +44,14 @@ class QuotaUnitTest {
 
     @Test
     void theRateLimitOfTheKeyAllowsNRequestsAtOnceAndRefusesTheNextWith429() throws Exception {
-        Quota quota = new Quota(keys(), 100);
+        Quota quota = new Quota(keys(), 5);
         passes(quota, "limited", 3);
         Quota.Exceeded e = exceeded(quota, "limited");
         assertEquals(429, e.status());
         assertEquals("Rate limit exceeded: 3.0 requests per second for 'limited'", e.getMessage());
         assertEquals(Map.of("Retry-After", "1"), e.responseHeaders());
-        // others have buckets of their own (the default, 100)
-        passes(quota, "free", 100);
+        // others have buckets of their own (here the default, 5)
+        passes(quota, "free", 5);
         exceeded(quota, "free");
     }
 
