@@ -167,4 +167,18 @@ class ErrorResponseUnitTest {
         assertEquals(ErrorBody.v2Json(408, null, "Request timed out producing to Kafka", null, "dl-9"),
                 timeout.getMessage().getBody());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aServerSideFailureMakesTheTopicCheckAskTheClusterAgainAClientErrorDoesNot() throws Exception {
+        TopicCheck topicCheck = new TopicCheck(null, Runnable::run, 1000, 60_000, 1000);
+        java.lang.reflect.Field field = TopicCheck.class.getDeclaredField("knownUntil");
+        field.setAccessible(true);
+        Map<String, Long> known = (Map<String, Long>) field.get(topicCheck);
+        known.put("orders", Long.MAX_VALUE);
+        new ErrorResponse(topicCheck, false).process(failed(new GatewayException(400, "m")));
+        assertEquals(Map.of("orders", Long.MAX_VALUE), known);
+        new ErrorResponse(topicCheck, false).process(failed(new GatewayException(503, "m")));
+        assertEquals(Map.of(), known);
+    }
 }
