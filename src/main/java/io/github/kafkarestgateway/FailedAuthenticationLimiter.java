@@ -59,9 +59,11 @@ public class FailedAuthenticationLimiter {
     }
 
     private void count(Map<String, Failures> failures, String source, long now) {
-        if (failures.size() >= MAX_TRACKED) {
+        // a source tracked already is counted on: the bound is on the sources, not on their failures
+        if (failures.size() >= MAX_TRACKED && !failures.containsKey(source)) {
             failures.values().removeIf(f -> f.blockedUntil() <= now && now - f.windowStart() > windowMs);
-            if (failures.size() >= MAX_TRACKED) {
+            // a source tracked already is counted on: the bound is on the sources, not on their failures
+        if (failures.size() >= MAX_TRACKED && !failures.containsKey(source)) {
                 return;
             }
         }
