@@ -174,14 +174,17 @@ class DeadLetterTest {
                 "gateway.kafka.check-timeout-ms", "1000",
                 "gateway.dead-letter.auto-replay", "true",
                 "gateway.dead-letter.auto-replay-period-ms", "500"))) {
+            String incident;
             proxy.pause();
             try {
-                assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("later")), 503);
+                incident = assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("later")), 503)
+                        .get("error").get("incident").asText();
             } finally {
                 proxy.resume();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.recordCount(topic) == 1);
-            assertArrayEquals(bytes("later"), TestKafka.recordAt(topic, 0, 0).value());
+            Landed.expect(topic, "later").header(DeadLetterReplayer.ID_HEADER, incident)
+                    .at(TestGateway.JSON.createObjectNode().put("topic", topic).put("partition", 0).put("offset", 0));
             assertTrue(DeadLetterJournal.read(gateway.journal()).get(0).replayed() != null);
         }
     }
