@@ -41,7 +41,7 @@ class DeadLetterTest {
                 "camel.component.kafka.requestTimeoutMs", "1000",
                 "camel.component.kafka.lingerMs", "0"))) {
             String records = "/topics/" + topic + "/records";
-            assertEquals(200, gateway.post(records, "text/plain", bytes("before")).statusCode());
+            Landed.expect(topic, "before").in(gateway.post(records, "text/plain", bytes("before")));
             List<String> incidents = new ArrayList<>();
             proxy.pause();
             try {
@@ -83,17 +83,12 @@ class DeadLetterTest {
 
             // the 408 was found written, not sent twice; the 503 was never sent, so it was re-sent with its id
             assertFalse(done.get(0).get("resent").asBoolean());
-            ConsumerRecord<byte[], byte[]> late = TestKafka.recordAt(topic, done.get(0).get("partition").asInt(),
-                    done.get(0).get("offset").asLong());
-            assertArrayEquals(bytes("{\"n\":1}"), late.value());
-            assertArrayEquals(bytes("k1"), late.key());
-            assertEquals(Map.of("colour", "red", "Trace", "t-1"), headers(late));
+            Landed.expect(topic, "{\"n\":1}").key("k1").header("colour", "red").header("Trace", "t-1").at(done.get(0));
             assertTrue(done.get(1).get("resent").asBoolean());
-            ConsumerRecord<byte[], byte[]> resent = TestKafka.recordAt(topic, done.get(1).get("partition").asInt(),
-                    done.get(1).get("offset").asLong());
-            assertArrayEquals(bytes("second"), resent.value());
-            assertArrayEquals(bytes("k1"), resent.key());
-            assertEquals(Map.of(DeadLetterReplayer.ID_HEADER, incidents.get(1)), headers(resent));
+            Landed.expect(topic, "second").key("k1").header(DeadLetterReplayer.ID_HEADER, incidents.get(1))
+                    .at(done.get(1));
+            // in Kafka, key k1 holds its records in the order they were sent
+            assertEquals(List.of("before", "{\"n\":1}", "second"), valuesInOrder(topic));
 
             // the operator command lists them, replayed
             ByteArrayOutputStream listed = new ByteArrayOutputStream();
@@ -148,8 +143,8 @@ class DeadLetterTest {
             assertEquals(List.of(), DeadLetterJournal.read(gateway.journal()), "not in the journal");
             assertEquals(0, TestKafka.recordCount(topic));
             // other records are not affected
-            assertEquals(200, gateway.post("/topics/" + topic + "/records?key=fine", "text/plain", bytes("ok"))
-                    .statusCode());
+            Landed.expect(topic, "ok").key("fine")
+                    .in(gateway.post("/topics/" + topic + "/records?key=fine", "text/plain", bytes("ok")));
         }
     }
 
@@ -179,14 +174,17 @@ class DeadLetterTest {
                 "gateway.kafka.check-timeout-ms", "1000",
                 "gateway.dead-letter.auto-replay", "true",
                 "gateway.dead-letter.auto-replay-period-ms", "500"))) {
+            String incident;
             proxy.pause();
             try {
-                assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("later")), 503);
+                incident = assertError(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("later")), 503)
+                        .get("error").get("incident").asText();
             } finally {
                 proxy.resume();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.recordCount(topic) == 1);
-            assertArrayEquals(bytes("later"), TestKafka.recordAt(topic, 0, 0).value());
+            Landed.expect(topic, "later").header(DeadLetterReplayer.ID_HEADER, incident)
+                    .at(TestGateway.JSON.createObjectNode().put("topic", topic).put("partition", 0).put("offset", 0));
             assertTrue(DeadLetterJournal.read(gateway.journal()).get(0).replayed() != null);
         }
     }
@@ -356,6 +354,118 @@ class DeadLetterTest {
             assertEquals(0, replayedPage.get("entries").get(0).get("replayed").get("offset").asLong());
             assertTrue(child.process().isAlive());
         }
+    }
+
+    @Test
+    void oneReplayTakesAtMostTheTenThousandOldestEntriesAndTheNextTakesTheRest(@TempDir Path dir) throws Exception {
+        String topic = TestKafka.createTopic("replay-cap", 2, Map.of());
+        int count = 10_000 + 7; // the documented bound of one run is 10 000 entries
+        Path file = dir.resolve("journal.jsonl");
+        List<String> ids = new ArrayList<>();
+        DeadLetterJournal journal = new DeadLetterJournal(file, 0).open();
+        try {
+            for (int i = 0; i < count; i++) {
+                ids.add(journal.append(topic, bytes("k" + i % 3), Map.of(), bytes("v" + i), "text/plain", "all-topics",
+                        "r-" + i, 503, "Kafka brokers are unavailable"));
+            }
+        } finally {
+            journal.close();
+        }
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.dead-letter.journal", file.toString()))) {
+            JsonNode first = longReplay(gateway);
+            assertEquals(10_000, first.get("replayed").size(), "one run takes 10 000 entries");
+            assertEquals(ids.subList(0, 10_000), replayedIds(first), "the 10 000 oldest, in order");
+            assertEquals(7, first.get("pending").asInt());
+            JsonNode second = longReplay(gateway);
+            assertEquals(ids.subList(10_000, count), replayedIds(second), "then the rest");
+            assertEquals(0, second.get("pending").asInt());
+            assertEquals(List.of(), replayedIds(longReplay(gateway)), "nothing left");
+        }
+        // each once, with its id, in the order stored per key
+        Map<String, ConsumerRecord<byte[], byte[]>> inKafka = TestKafka.allRecords(topic);
+        assertEquals(count, inKafka.size());
+        Map<String, Integer> last = new java.util.HashMap<>();
+        inKafka.values().stream().sorted(java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(
+                ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset)).forEach(record -> {
+                    int i = Integer.parseInt(new String(record.value(), StandardCharsets.UTF_8).substring(1));
+                    assertArrayEquals(bytes("k" + i % 3), record.key());
+                    assertArrayEquals(bytes(ids.get(i)), record.headers().lastHeader(DeadLetterReplayer.ID_HEADER).value());
+                    Integer previous = last.put("k" + i % 3, i);
+                    assertTrue(previous == null || previous < i, "v" + i + " after v" + previous);
+                });
+        assertEquals(3, last.size());
+    }
+
+    /**
+     * A timeout's record may have been written after all; replay looks for it from {@code replay-lookback-ms} before
+     * the failure's time (by record timestamp). Written earlier than that, it is not found and is sent again; within
+     * it, found and not sent again.
+     */
+    @Test
+    void replayLooksForARecordWrittenAfterAllOnlyWithinTheLookback(@TempDir Path dir) throws Exception {
+        long tenMinutes = 600_000;
+        for (long lookback : new long[] {tenMinutes / 2, tenMinutes * 2}) {
+            String topic = TestKafka.createTopic("replay-lookback");
+            Path file = dir.resolve(lookback + "/journal.jsonl");
+            DeadLetterJournal journal = new DeadLetterJournal(file, 0).open();
+            String id;
+            try {
+                id = journal.append(topic, bytes("k"), Map.of(), bytes("maybe written"), "text/plain", "all-topics",
+                        "r-1", 408, "Kafka did not acknowledge the record in time");
+            } finally {
+                journal.close();
+            }
+            long failedAt = DeadLetterJournal.read(file).get(0).time().toEpochMilli();
+            // the same record, in the topic with a timestamp ten minutes before the failure
+            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                         new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of(
+                                 "bootstrap.servers", TestKafka.bootstrapServers(),
+                                 "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class,
+                                 "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, failedAt - tenMinutes,
+                        bytes("k"), bytes("maybe written"))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            try (TestGateway gateway = TestGateway.start(Map.of("gateway.dead-letter.journal", file.toString(),
+                    "gateway.dead-letter.replay-lookback-ms", String.valueOf(lookback)))) {
+                JsonNode done = longReplay(gateway).get("replayed");
+                assertEquals(List.of(id), List.of(done.get(0).get("id").asText()));
+                if (lookback < tenMinutes) {
+                    assertTrue(done.get(0).get("resent").asBoolean(), "outside the lookback: not found, sent again");
+                    Landed.expect(topic, "maybe written").key("k").header(DeadLetterReplayer.ID_HEADER, id)
+                            .at(done.get(0));
+                    assertEquals(1, done.get(0).get("offset").asLong());
+                    assertEquals(2, TestKafka.recordCount(topic));
+                } else {
+                    assertFalse(done.get(0).get("resent").asBoolean(), "inside the lookback: found, not sent again");
+                    Landed.expect(topic, "maybe written").key("k").at(done.get(0));
+                    assertEquals(0, done.get(0).get("offset").asLong());
+                    assertEquals(1, TestKafka.recordCount(topic));
+                }
+            }
+        }
+    }
+
+    /** A replay given as long as a run of 10 000 entries takes on a shared machine. */
+    private static JsonNode longReplay(TestGateway gateway) {
+        HttpResponse<String> response = gateway.send(gateway.request("/admin/dead-letters/replay")
+                .timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + TestGateway.OPERATOR_KEY)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, response.statusCode(), response.body());
+        return TestGateway.json(response);
+    }
+
+    private static List<String> replayedIds(JsonNode result) {
+        List<String> ids = new ArrayList<>();
+        result.get("replayed").forEach(entry -> ids.add(entry.get("id").asText()));
+        return ids;
+    }
+
+    /** The values of a one-partition topic in offset order. */
+    private static List<String> valuesInOrder(String topic) {
+        return TestKafka.allRecords(topic).values().stream()
+                .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 
     private static byte[] value(int i) {

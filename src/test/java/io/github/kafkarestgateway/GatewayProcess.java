@@ -111,6 +111,21 @@ record GatewayProcess(Process process, List<String> output) implements AutoClose
         }
     }
 
+    /** Asks the process to stop (SIGTERM), as an orchestrator does; it drains and exits (see {@link #awaitExit}). */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end and returns its exit code; fails (and kills it) if it is not gone in time. */
+    int awaitExit(java.time.Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the gateway process did not end within " + atMost + ":\n"
+                    + String.join("\n", output));
+        }
+        return process.exitValue();
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     @Override
     public void close() throws InterruptedException {

@@ -30,6 +30,7 @@ final class Landed {
     private byte[] key;
     private final List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
     private String bootstrap;
+    private Map<String, ConsumerRecord<byte[], byte[]>> records;
 
     private Landed(String topic, byte[] value) {
         this.topic = topic;
@@ -70,6 +71,16 @@ final class Landed {
         return this;
     }
 
+    /**
+     * Look the record up among these, read from the topic once (by "partition@offset", as
+     * {@link TestKafka#allRecords(String)} gives them), instead of reading it from the broker: for the many answers of a
+     * load test.
+     */
+    Landed within(Map<String, ConsumerRecord<byte[], byte[]>> allRecords) {
+        records = allRecords;
+        return this;
+    }
+
     /** Asserts a 200 with metadata whose record is this one; returns the record. */
     ConsumerRecord<byte[], byte[]> in(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
@@ -81,9 +92,13 @@ final class Landed {
         assertEquals(topic, metadata.get("topic").asText(), metadata.toString());
         int partition = metadata.get("partition").asInt();
         long offset = metadata.get("offset").asLong();
-        ConsumerRecord<byte[], byte[]> record = bootstrap == null ? TestKafka.recordAt(topic, partition, offset)
-                : TestKafka.recordAt(bootstrap, topic, partition, offset);
         String where = topic + "-" + partition + "@" + offset;
+        ConsumerRecord<byte[], byte[]> record = records != null ? records.get(partition + "@" + offset)
+                : bootstrap == null ? TestKafka.recordAt(topic, partition, offset)
+                : TestKafka.recordAt(bootstrap, topic, partition, offset);
+        if (record == null) {
+            throw new AssertionError("No record at " + where);
+        }
         assertArrayEquals(value, record.value(), "value of " + where);
         if (key == null) {
             assertNull(record.key(), "no key at " + where);
