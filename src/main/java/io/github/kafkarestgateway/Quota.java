@@ -25,7 +25,8 @@ public class Quota implements Processor {
         /** 0 when a token was taken, else the nanoseconds until one is there. */
         synchronized long take(double perSecond) {
             long now = System.nanoTime();
-            tokens = Math.min(perSecond, tokens + (now - refilledAt) * perSecond / 1e9);
+            // holds at least one request: below one per second it would never hold a whole token
+            tokens = Math.min(Math.max(1, perSecond), tokens + (now - refilledAt) * perSecond / 1e9);
             refilledAt = now;
             if (tokens >= 1) {
                 tokens -= 1;
