@@ -75,8 +75,10 @@ public final class ErrorBody {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 408 -> "request_timeout";
+            case 409 -> "conflict";
             case 411 -> "length_required";
             case 415 -> "unsupported_media_type";
+            case 422 -> "unprocessable_entity";
             case 429 -> "too_many_requests";
             case 431 -> "headers_too_large";
             case 503 -> "service_unavailable";

@@ -189,7 +189,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         batchProducer.put("linger.ms", String.valueOf(batchLingerMs));
         batchProducer.put("batch.size", "262144");
         batchProducer.put("max.block.ms", "5000");
-        batchProducer.put("request.timeout.ms", "5000");
+        // the producer refuses a delivery timeout below linger.ms + request.timeout.ms: a shorter
+        // gateway.v2.delivery-timeout-ms shortens the request timeout with it
+        batchProducer.put("request.timeout.ms",
+                String.valueOf(Math.max(1, Math.min(5000, batchDeliveryTimeoutMs - batchLingerMs))));
         IdempotencyStore idempotency = new IdempotencyStore(idempotencyTopic, kafkaClient, idempotencyWindowMs,
                 idempotencyInFlightMs);
         context.addService(closing(idempotency::close), true, true);

@@ -65,15 +65,14 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void answersAnUnknownTopicWith404WithinSeconds() {
-        long start = System.nanoTime();
-
+    void answersAnUnknownTopicWith404() {
+        // a 404, not the 503 of a cluster that did not answer within gateway.kafka.check-timeout-ms: the check was
+        // answered in time (no wall clock needed to know it)
         HttpResponse<String> response = gateway.post("/topics/no-such-topic/records", "text/plain", bytes("v"));
 
         JsonNode error = assertError(response, 404).get("error");
         assertEquals(3, error.get("kafka_error_code").asInt(), "UNKNOWN_TOPIC_OR_PARTITION");
         assertEquals("no-such-topic", error.get("topic").asText());
-        assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000, "within the check timeout");
     }
 
     @Test
@@ -114,7 +113,7 @@ class ErrorResponsesTest {
         byte[] atLimit = new byte[65536];
         Arrays.fill(atLimit, (byte) 'x');
 
-        assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", atLimit).statusCode());
+        Landed.expect(topic, atLimit).in(gateway.post("/topics/" + topic + "/records", "text/plain", atLimit));
         assertError(gateway.post("/topics/" + topic + "/records", "text/plain", Arrays.copyOf(atLimit, 65537)), 400);
         assertEquals(1, TestKafka.recordCount(topic));
     }

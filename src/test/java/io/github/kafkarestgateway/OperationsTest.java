@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static io.github.kafkarestgateway.ProduceApiTest.bytes;
-import static io.github.kafkarestgateway.ProduceApiTest.headers;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +31,7 @@ class OperationsTest {
                 "X-Request-ID", requestId);
         HttpResponse<String> refused = gateway.post("/topics/" + topic + "/records", "image/png", bytes("v"));
 
+        Landed.expect(topic, "v").key("k").in(produced);
         assertEquals(requestId, produced.headers().firstValue("X-Request-ID").orElse(null));
         String generated = refused.headers().firstValue("X-Request-ID").orElse("");
         assertFalse(generated.isEmpty(), "an id is made when the caller sends none");
@@ -62,9 +62,9 @@ class OperationsTest {
                     "X-Request-ID", "given-1");
             HttpResponse<String> made = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("b"));
 
-            assertEquals(Map.of("request-id", "given-1"), headers(ProduceApiTest.record(TestGateway.json(given).get("metadata"))));
-            assertEquals(Map.of("request-id", made.headers().firstValue("X-Request-ID").orElseThrow()),
-                    headers(ProduceApiTest.record(TestGateway.json(made).get("metadata"))));
+            Landed.expect(topic, "a").header("request-id", "given-1").in(given);
+            Landed.expect(topic, "b").header("request-id", made.headers().firstValue("X-Request-ID").orElseThrow())
+                    .in(made);
         }
     }
 
@@ -72,6 +72,7 @@ class OperationsTest {
     void countsSuccessesErrorsRateLimitsAndDeadLettersInThePrometheusMetrics() throws Exception {
         String topic = TestKafka.createTopic("metered");
         String other = TestKafka.createTopic("metered-other");
+        String forbidden = TestKafka.createTopic("metered-forbidden");
         PausableProxy proxy = TestKafka.proxy();
         try (TestGateway gateway = TestGateway.start(Map.of(
                 "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
@@ -79,10 +80,21 @@ class OperationsTest {
                 "gateway.quota.requests-per-second", "1000"))) {
             String ok = "gateway_requests_total{auth_method=\"bearer\",status=\"200\",topic=\"" + topic + "\"}";
             String unknown = "gateway_requests_total{auth_method=\"bearer\",status=\"404\",topic=\"-\"}";
+            String refused = "gateway_requests_total{auth_method=\"bearer\",status=\"403\",topic=\"-\"}";
+            String invalid = "gateway_requests_total{auth_method=\"bearer\",status=\"400\",topic=\"-\"}";
             Map<String, Double> before = metrics(gateway);
 
-            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+            Landed.expect(topic, "v").in(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")));
             assertEquals(404, gateway.post("/topics/no-such-topic-metered/records", "text/plain", bytes("v")).statusCode());
+            // an existing topic the caller may not use, and names that are no topic: none becomes a label
+            assertEquals(403, gateway.post("/topics/" + forbidden + "/records", "text/plain", bytes("v"),
+                    "Authorization", "Bearer " + TestGateway.ORDERS_KEY).statusCode());
+            assertEquals(403, gateway.post("/v2/topics/" + forbidden + "/records", "application/json",
+                    bytes("{\"value\":{\"type\":\"text\",\"data\":\"v\"}}"),
+                    "Authorization", "Bearer " + TestGateway.ORDERS_KEY).statusCode());
+            assertEquals(400, gateway.post("/topics/bad$metered-name/records", "text/plain", bytes("v")).statusCode());
+            assertEquals(400, gateway.post("/topics/" + "metered-long".repeat(25) + "/records", "text/plain",
+                    bytes("v")).statusCode());
             assertEquals(401, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"),
                     "Authorization", "Bearer wrong").statusCode());
             proxy.pause();
@@ -93,8 +105,8 @@ class OperationsTest {
             }
             Map<String, Double> after = metrics(gateway);
 
-            assertEquals(1.0, after.get(ok) - before.getOrDefault(ok, 0.0), 0.0);
-            assertEquals(1.0, after.get(unknown) - before.getOrDefault(unknown, 0.0), 0.0);
+            assertEquals(1.0, delta(before, after, ok), 0.0, ok);
+            assertEquals(1.0, delta(before, after, unknown), 0.0, "unknown topics under topic -");
             assertEquals(1.0, delta(before, after, "gateway_authentication_failures_total"), 0.0);
             assertEquals(1.0, delta(before, after, "gateway_dead_letters_written_total"), 0.0);
             assertTrue(after.get("gateway_kafka_ack_duration_seconds_count") >= 1, after.toString());
@@ -102,14 +114,26 @@ class OperationsTest {
             assertTrue(after.containsKey("gateway_requests_in_flight"));
             assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")));
             assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("gateway_request_duration_seconds_bucket")));
-            assertFalse(after.keySet().stream().anyMatch(k -> k.contains("no-such-topic")), "labels stay bounded");
+            assertEquals(2.0, delta(before, after, refused), 0.0, "403s under topic -");
+            assertEquals(2.0, delta(before, after, invalid), 0.0, "invalid names under topic -");
+            for (String name : List.of("no-such-topic", forbidden, "bad$metered", "metered-longmetered-long")) {
+                assertFalse(after.keySet().stream().anyMatch(k -> k.contains(name)), "labels stay bounded: " + name);
+            }
 
             DeadLetterTest.replay(gateway, TestGateway.OPERATOR_KEY);
             assertEquals(1.0, delta(before, metrics(gateway), "gateway_dead_letters_replayed_total"), 0.0);
         }
         try (TestGateway limited = TestGateway.start(Map.of("gateway.quota.requests-per-second", "1"))) {
+            List<HttpResponse<String>> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                limited.post("/topics/" + topic + "/records", "text/plain", bytes("q"));
+                answers.add(limited.post("/topics/" + topic + "/records", "text/plain", bytes("q")));
+            }
+            for (HttpResponse<String> answer : answers) {
+                if (answer.statusCode() == 200) {
+                    Landed.expect(topic, "q").in(answer);
+                } else {
+                    ErrorResponsesTest.assertError(answer, 429);
+                }
             }
             assertTrue(metrics(limited).get("gateway_rate_limited_total{kind=\"quota\"}") >= 1);
         }
@@ -130,8 +154,45 @@ class OperationsTest {
                     java.net.URI.create(management + "/topics/any/records")).POST(java.net.http.HttpRequest.BodyPublishers
                     .ofString("v")).header("Content-Type", "text/plain").build()).statusCode(), "no API on it");
             String topic = TestKafka.createTopic("api-port");
-            assertEquals(200, gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")).statusCode());
+            Landed.expect(topic, "v").in(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")));
         }
+    }
+
+    @Test
+    void servesNoMetricsWhenTheyAreSwitchedOff() throws Exception {
+        String topic = TestKafka.createTopic("no-metrics");
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.metrics.enabled", "false"))) {
+            Landed.expect(topic, "v").in(gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")));
+
+            HttpResponse<String> metrics = gateway.send(gateway.request("/metrics").GET().build());
+
+            ErrorResponsesTest.assertError(metrics, 404);
+            assertFalse(metrics.body().contains("gateway_requests_total"), metrics.body());
+            assertEquals(200, gateway.send(gateway.request("/alive").GET().build()).statusCode(), "the probes stay");
+        }
+    }
+
+    @Test
+    void writesNoAccessLinesWhenTheAccessLogIsSwitchedOff() throws Exception {
+        String topic = TestKafka.createTopic("no-access-log");
+        String run = "access-switch." + java.util.UUID.randomUUID();
+        // pending lines are written at the latest when the gateway stops: after close(), what is not in the log
+        // was never logged (no waiting for a flush period)
+        try (TestGateway on = TestGateway.start(Map.of("gateway.access-log.enabled", "true"))) {
+            Landed.expect(topic, "on").in(on.post("/topics/" + topic + "/records", "text/plain", bytes("on"),
+                    "X-Request-ID", run + "-on"));
+        }
+        try (TestGateway off = TestGateway.start(Map.of("gateway.access-log.enabled", "false"))) {
+            Landed.expect(topic, "off").in(off.post("/topics/" + topic + "/records", "text/plain", bytes("off"),
+                    "X-Request-ID", run + "-off"));
+            ErrorResponsesTest.assertError(off.post("/topics/" + topic + "/records", "image/png", bytes("off"),
+                    "X-Request-ID", run + "-off-refused"), 415);
+        }
+
+        assertTrue(accessLine(run + "-on") != null, "the switch on writes the line (the control)");
+        assertEquals(null, accessLine(run + "-off"), "no line for a success");
+        assertEquals(null, accessLine(run + "-off-refused"), "nor for an error");
+        assertFalse(Files.readString(LOG).contains(run + "-off"), "the request id is nowhere in the log");
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
@@ -172,7 +233,7 @@ class OperationsTest {
                         .header("X-Request-ID", run + "-" + i)
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, response.statusCode());
+                Landed.expect(topic, "v").in(response);
             }
 
             // handed to the logger in blocks by a thread of their own, on stdout within moments, one JSON line each
