@@ -170,22 +170,28 @@ class IdempotencyTest {
     void anInstanceForgetsKeysWhoseWindowIsOverAndTheTopicDeletesOldRecords() throws Exception {
         String topic = TestKafka.createTopic("forgotten");
         String keysTopic = "idempotency-" + UUID.randomUUID();
+        // a window long enough for five requests and a look at the metric on a slow machine (a key is forgotten
+        // once the log's time is the window and a margin, here the window again, past it: 10 s), short enough to wait
         try (TestGateway gateway = TestGateway.start(Map.of(
                 "gateway.idempotency.topic", keysTopic,
-                "gateway.idempotency.window-ms", "1000",
-                "gateway.idempotency.in-flight-timeout-ms", "1000"));
+                "gateway.idempotency.window-ms", "5000",
+                "gateway.idempotency.in-flight-timeout-ms", "5000"));
              Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()));
              KafkaProducer<String, String> ticker = new KafkaProducer<>(Map.of(
                      "bootstrap.servers", TestKafka.bootstrapServers(),
                      "key.serializer", StringSerializer.class.getName(),
                      "value.serializer", StringSerializer.class.getName()))) {
+            List<HttpResponse<String>> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                Landed.expect(topic, "v" + i).in(post(gateway, topic, "k-" + i, "v" + i));
+                answers.add(post(gateway, topic, "k-" + i, "v" + i));
             }
             assertEquals(5.0, OperationsTest.metrics(gateway).get("gateway_idempotency_keys"));
+            for (int i = 0; i < 5; i++) {
+                Landed.expect(topic, "v" + i).in(answers.get(i));
+            }
 
             // the log's time moves on with any record: once it is past the window (and a margin), the keys go
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 ticker.send(new ProducerRecord<>(keysTopic, "tick", "{\"t\":\"tick\"}")).get();
                 return OperationsTest.metrics(gateway).get("gateway_idempotency_keys") == 0.0;
             });
@@ -199,7 +205,7 @@ class IdempotencyTest {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, keysTopic);
             Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
             assertEquals("compact,delete", config.get("cleanup.policy").value());
-            assertEquals(String.valueOf(1000 + 3_600_000), config.get("retention.ms").value());
+            assertEquals(String.valueOf(5000 + 3_600_000), config.get("retention.ms").value());
             assertEquals("LogAppendTime", config.get("message.timestamp.type").value());
         }
     }
