@@ -152,18 +152,18 @@ class SecurityTest {
         landed(topic, post(records, "Authorization", "Bearer " + key));
 
         String rotated = newKey(tool("rotate", "--name", "changing"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> known(rotated));
+        await().atMost(Duration.ofSeconds(10)).until(() -> known(rotated));
         assertError(post(records, "Authorization", "Bearer " + key), 401);
         landed(topic, post(records, "Authorization", "Bearer " + rotated));
 
         tool("expire", "--name", "changing", "--at", Instant.now().minusSeconds(1).toString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> post(records, "Authorization", "Bearer " + rotated).statusCode() == 401);
+        await().atMost(Duration.ofSeconds(10)).until(() -> post(records, "Authorization", "Bearer " + rotated).statusCode() == 401);
         tool("expire", "--name", "changing", "--at", "never");
-        landed(topic, await().atMost(Duration.ofSeconds(5)).until(
+        landed(topic, await().atMost(Duration.ofSeconds(10)).until(
                 () -> post(records, "Authorization", "Bearer " + rotated), response -> response.statusCode() != 401));
 
         tool("revoke", "--name", "changing");
-        await().atMost(Duration.ofSeconds(5)).until(() -> post(records, "Authorization", "Bearer " + rotated).statusCode() == 401);
+        await().atMost(Duration.ofSeconds(10)).until(() -> post(records, "Authorization", "Bearer " + rotated).statusCode() == 401);
 
         String future = create("expiring-later", "writer", "*", "--expires-in", "30d");
         landed(topic, post(records, "Authorization", "Bearer " + future));
@@ -396,7 +396,7 @@ class SecurityTest {
             return null;
         }
         String key = newKey(out);
-        await().atMost(Duration.ofSeconds(5)).until(() -> known(key));
+        await().atMost(Duration.ofSeconds(10)).until(() -> known(key));
         return key;
     }
 
