@@ -34,7 +34,10 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
-    /** A request whose body length cannot be determined reliably: answered 400 (or 501) and the connection closed. */
+    /**
+     * A request whose body length cannot be determined reliably: answered 400 (501 for an unknown transfer coding, 505
+     * for another HTTP version than 1.x) and the connection closed.
+     */
     static final class AmbiguousFraming extends IllegalArgumentException {
         private final int status;
 
@@ -71,7 +74,12 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     @Override
     protected HttpMessage createMessage(String[] initialLine) {
         contentLengthFields = 0;
-        return new DefaultHttpRequest(HttpVersion.valueOf(initialLine[2]), HttpMethod.valueOf(initialLine[0]),
+        HttpVersion version = HttpVersion.valueOf(initialLine[2]);
+        if (version.majorVersion() != 1) {
+            // e.g. the HTTP/2 preface ("PRI * HTTP/2.0"): the server speaks HTTP/1.1 only
+            throw new AmbiguousFraming(505, "HTTP version not supported: " + version.text() + " (HTTP/1.1 only)");
+        }
+        return new DefaultHttpRequest(version, HttpMethod.valueOf(initialLine[0]),
                 initialLine[1], new HeadersMultiMap(validator));
     }
 

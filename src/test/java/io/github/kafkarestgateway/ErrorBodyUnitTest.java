@@ -49,7 +49,7 @@ class ErrorBodyUnitTest {
         int[] statuses = {400, 401, 403, 404, 405, 408, 411, 415, 429, 431, 503, 500, 409, 422, 502};
         String[] codes = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed",
                 "request_timeout", "length_required", "unsupported_media_type", "too_many_requests",
-                "headers_too_large", "service_unavailable", "internal_error", "internal_error", "internal_error",
+                "headers_too_large", "service_unavailable", "internal_error", "conflict", "unprocessable_entity",
                 "internal_error"};
         for (int i = 0; i < statuses.length; i++) {
             assertEquals(codes[i], ErrorBody.v2Code(statuses[i]), String.valueOf(statuses[i]));

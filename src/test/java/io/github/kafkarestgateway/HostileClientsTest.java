@@ -321,6 +321,61 @@ class HostileClientsTest {
     }
 
     @Test
+    void probesOnTheManagementPortAreAnsweredWhileTheApiPortIsFull() throws Exception {
+        int limit = 3;
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.http.max-connections", String.valueOf(limit),
+                "gateway.management.port", "0"))) {
+            java.net.URI management = java.net.URI.create("https://localhost:"
+                    + gateway.context().hasService(GatewayHttpServer.class).getManagementPort());
+            List<RawConnection> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < limit; i++) {
+                    open.add(RawConnection.open(gateway.uri("/")));
+                }
+                assertThrows(IOException.class, () -> RawConnection.open(gateway.uri("/")).close(), "the API port is full");
+                // the management port has connections of its own
+                for (int i = 0; i < 5; i++) {
+                    RawConnection probe = RawConnection.open(management);
+                    open.add(probe);
+                    probe.send("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertEquals(200, probe.read(Duration.ofSeconds(10)).status());
+                }
+            } finally {
+                open.forEach(RawConnection::close);
+            }
+        }
+    }
+
+    @Test
+    void onlyHttp11IsSpokenEvenWithoutTls() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.tls.enabled", "false"));
+             java.net.Socket socket = new java.net.Socket("localhost", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            // a cleartext HTTP/2 upgrade (h2c) is answered as the HTTP/1.1 request it also is, not switched
+            socket.getOutputStream().write(("GET /alive HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[12];
+            int read = 0;
+            while (read < head.length) {
+                int n = socket.getInputStream().read(head, read, head.length - read);
+                assertTrue(n > 0, "an answer");
+                read += n;
+            }
+            assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII));
+        }
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.tls.enabled", "false"));
+             java.net.Socket socket = new java.net.Socket("localhost", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            // HTTP/2 with prior knowledge: the preface is answered as an HTTP/1.x request of an unsupported version,
+            // never with an HTTP/2 frame
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertTrue(head.matches("HTTP/1\\.[01] 505"), head);
+        }
+    }
+
+    @Test
     void aConnectionFloodLeavesTheFileDescriptorsThatKeepAFailedDeliveryAsADeadLetter() throws Exception {
         String topic = TestKafka.createTopic("flooded");
         String records = "/topics/" + topic + "/records";
