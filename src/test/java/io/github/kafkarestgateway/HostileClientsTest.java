@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,8 +84,7 @@ class HostileClientsTest {
         }
         // a request sent after the attempt lands first: the hidden one was never produced
         HttpResponse<String> marker = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("marker"));
-        assertEquals(200, marker.statusCode(), marker.body());
-        assertEquals(0, TestGateway.json(marker).get("metadata").get("offset").asLong());
+        assertEquals(0, Landed.expect(topic, "marker").in(marker).offset());
         assertEquals(1, TestKafka.recordCount(topic));
         assertEquals(malformedBefore + 1,
                 metric(gateway.send(gateway.request("/metrics").GET().build()).body(), malformed));
@@ -102,19 +100,13 @@ class HostileClientsTest {
 
         try (RawConnection connection = RawConnection.open(gateway.uri("/"))) {
             connection.send(RawConnection.post(path, KEY, "one") + chunked + RawConnection.post(path, KEY, "three"));
-            List<String> values = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                RawConnection.Answer answer = connection.read(Duration.ofSeconds(10));
-                assertEquals(200, answer.status(), answer.body());
-                JsonNode metadata = answer.json().get("metadata");
-                ConsumerRecord<byte[], byte[]> record = TestKafka.recordAt(topic, metadata.get("partition").asInt(),
-                        metadata.get("offset").asLong());
-                values.add(new String(record.value(), StandardCharsets.UTF_8));
+            // answered in order, each with its own record
+            for (String value : List.of("one", "two", "three")) {
+                landed(connection.read(Duration.ofSeconds(10)), topic, value);
             }
-            assertEquals(List.of("one", "two", "three"), values);
             // and the connection stays open for more
             connection.send(RawConnection.post(path, KEY, "four"));
-            assertEquals(200, connection.read(Duration.ofSeconds(10)).status());
+            landed(connection.read(Duration.ofSeconds(10)), topic, "four");
         }
     }
 
@@ -136,17 +128,18 @@ class HostileClientsTest {
             assertTrue(Integer.parseInt(blocked.headers().firstValue("Retry-After").orElse("0")) > 0);
 
             // behind the same address, a valid caller keeps working while the guessing goes on, interleaved
-            int valid = 0;
+            List<HttpResponse<String>> valid = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 assertError(gateway.post(records, "text/plain", bytes("v"), "Authorization", "Bearer more-" + i), 429);
                 assertError(gateway.post(records, "application/json", bytes("{not json"), "Authorization",
                         "Basic " + basic("token", "wrong-" + i)), 429);
-                HttpResponse<String> ok = gateway.post(records, "text/plain", bytes("valid-" + i));
-                assertEquals(200, ok.statusCode(), ok.body());
-                valid++;
+                valid.add(gateway.post(records, "text/plain", bytes("valid-" + i)));
             }
-            assertEquals(50, valid);
             assertEquals(50, TestKafka.recordCount(topic));
+            Map<String, ConsumerRecord<byte[], byte[]>> written = TestKafka.allRecords(topic);
+            for (int i = 0; i < 50; i++) {
+                Landed.expect(topic, "valid-" + i).within(written).in(valid.get(i));
+            }
             // the refusals are counted
             String metrics = gateway.send(gateway.request("/metrics").GET().build()).body();
             assertTrue(metric(metrics, "gateway_rate_limited_total\\{kind=\"blocked\"\\}") >= 101, metrics);
@@ -171,9 +164,8 @@ class HostileClientsTest {
             // the user with its right password is never blocked, from anywhere
             String orders = TestKafka.createTopic("orders.per-user");
             for (int i = 5; i <= 7; i++) {
-                RawConnection.Answer ok = basicPost(gateway, address(i), "/topics/" + orders + "/records", user,
-                        TestGateway.ORDERS_KEY);
-                assertEquals(200, ok.status(), ok.body());
+                landed(basicPost(gateway, address(i), "/topics/" + orders + "/records", user, TestGateway.ORDERS_KEY),
+                        orders, "v");
             }
             // another user's wrong password from those addresses is an ordinary 401
             assertEquals(401, basicPost(gateway, address(5), records, "all-topics", "guess").status());
@@ -220,6 +212,7 @@ class HostileClientsTest {
                     }));
                 }
                 // meanwhile a valid caller produces, and must keep getting quick answers
+                List<HttpResponse<String>> answered = Collections.synchronizedList(new ArrayList<>());
                 Future<List<Long>> valid = clients.submit(() -> {
                     List<Long> latencies = new ArrayList<>();
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
@@ -227,7 +220,7 @@ class HostileClientsTest {
                         long start = System.nanoTime();
                         HttpResponse<String> response = gateway.post(records, "text/plain", bytes("valid"));
                         latencies.add((System.nanoTime() - start) / 1_000_000);
-                        assertEquals(200, response.statusCode(), response.body());
+                        answered.add(response);
                         Thread.sleep(50);
                     }
                     return latencies;
@@ -251,6 +244,12 @@ class HostileClientsTest {
                         latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
                 assertTrue(latencies.size() >= 20, "valid requests " + latencies.size());
                 assertTrue(latencies.get(latencies.size() - 1) < 2_000, "valid request latencies " + latencies);
+                // every valid request landed (read back after the abuse, so that reading does not slow the caller)
+                Map<String, ConsumerRecord<byte[], byte[]>> written = TestKafka.allRecords(topic);
+                assertEquals(answered.size(), written.size());
+                for (HttpResponse<String> response : answered) {
+                    Landed.expect(topic, "valid").within(written).in(response);
+                }
 
                 String metrics = gateway.send(gateway.request("/metrics").GET().build()).body();
                 assertEquals(each, metric(metrics, "gateway_http_connections_closed_total\\{reason=\"header_timeout\"\\}"));
@@ -293,7 +292,7 @@ class HostileClientsTest {
                 // the open ones are served as before
                 for (RawConnection connection : open) {
                     connection.send(RawConnection.post(records, KEY, "still-served"));
-                    assertEquals(200, connection.read(Duration.ofSeconds(10)).status());
+                    landed(connection.read(Duration.ofSeconds(10)), topic, "still-served");
                 }
                 assertEquals(limit, TestKafka.recordCount(topic));
                 open.get(0).send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -395,7 +394,7 @@ class HostileClientsTest {
                 "camel.component.kafka.lingerMs", "0"), false, GatewayProcess.runCommandJvmOptions(), 1024);
              RawConnection caller = RawConnection.open(base)) {
             caller.send(RawConnection.post(records, KEY, "before the flood"));
-            assertEquals(200, caller.read(Duration.ofSeconds(15)).status());
+            landed(caller.read(Duration.ofSeconds(15)), topic, "before the flood");
 
             List<RawConnection> flood = new ArrayList<>();
             int refused = 0;
@@ -448,6 +447,12 @@ class HostileClientsTest {
         assertEquals(408, answer.status(), answer.body());
         assertEquals("application/json", answer.headers().get("content-type"));
         assertEquals(408, answer.json().get("error_code").asInt(), answer.body());
+    }
+
+    /** A 200 whose record, read back, holds exactly this value, no key and no headers. */
+    private static void landed(RawConnection.Answer answer, String topic, String value) {
+        assertEquals(200, answer.status(), answer.body());
+        Landed.expect(topic, value).at(answer.json().get("metadata"));
     }
 
     private static RawConnection.Answer basicPost(TestGateway gateway, InetAddress from, String path, String user,

@@ -19,14 +19,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,13 +114,7 @@ class JBangRunIT {
         HttpResponse<String> response = post("/topics/" + topic + "/records", "Bearer " + TestGateway.ALL_TOPICS_KEY,
                 "text/plain", "test message");
 
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode metadata = TestGateway.json(response).get("metadata");
-        assertEquals(topic, metadata.get("topic").asText());
-        ConsumerRecord<byte[], byte[]> record = TestKafka.recordAt(topic, metadata.get("partition").asInt(),
-                metadata.get("offset").asLong());
-        assertArrayEquals("test message".getBytes(StandardCharsets.UTF_8), record.value());
-        assertEquals(0, record.headers().toArray().length);
+        Landed.expect(topic, "test message").in(response);
     }
 
     @Test
