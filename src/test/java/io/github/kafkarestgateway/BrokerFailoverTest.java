@@ -38,10 +38,24 @@ class BrokerFailoverTest {
             String topic = "replicated";
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3)
-                        .configs(Map.of("min.insync.replicas", "2")))).all().get();
+                        .configs(Map.of("min.insync.replicas", "2")),
+                        new NewTopic("idempotent", 1, (short) 3))).all().get();
             }
             List<Outcome> outcomes;
             try (TestGateway gateway = TestGateway.start(Map.of("kafka.bootstrap.servers", cluster.bootstrapServers()))) {
+                // on three brokers, the Idempotency-Key topic the gateway creates is replicated 3 times, 2 in sync
+                Landed.expect("idempotent", "once").from(cluster.bootstrapServers()).in(gateway.post(
+                        "/topics/idempotent/records", "text/plain",
+                        "once".getBytes(java.nio.charset.StandardCharsets.UTF_8), "Idempotency-Key", "failover-1"));
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                    String keys = "rest-gateway-idempotency";
+                    org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config
+                            .ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, keys);
+                    assertEquals("2", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                            .get("min.insync.replicas").value());
+                    assertEquals(3, admin.describeTopics(List.of(keys)).allTopicNames().get().get(keys).partitions()
+                            .get(0).replicas().size());
+                }
                 LoadClients load = LoadClients.start(gateway, topic, LoadClients.Keys.CLIENT, 150);
 
                 int sentBefore = load.snapshot().size();

@@ -245,6 +245,7 @@ class DeadLetterTest {
 
             assertError(refused, 503);
             assertTrue(refused.body().contains("full"), refused.body());
+            assertEquals("10", refused.headers().firstValue("Retry-After").orElse(null), "a client may retry later");
             assertEquals(0, TestKafka.recordCount(topic));
             assertEquals(List.of(), DeadLetterJournal.read(gateway.journal()), "a refusal is not a dead letter");
             HttpResponse<String> ready = gateway.send(gateway.request("/ready").GET().build());
