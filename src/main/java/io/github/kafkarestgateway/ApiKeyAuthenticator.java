@@ -129,23 +129,30 @@ public class ApiKeyAuthenticator implements Processor {
             return keys.authenticate(credentials).map(p -> new Identified(p, "bearer")).orElse(null);
         }
         if (scheme.equalsIgnoreCase("Basic")) {
+            Basic basic = Basic.decode(credentials);
+            if (basic == null || basic.password().isEmpty()) {
+                return null;
+            }
+            Optional<ApiKeyStore.Principal> principal = basic.user().equals("token")
+                    ? keys.authenticate(basic.password()) : keys.authenticate(basic.user(), basic.password());
+            return principal.map(p -> new Identified(p, "basic")).orElse(null);
+        }
+        return null;
+    }
+
+    /** HTTP Basic credentials: a non-empty user, then the password (possibly empty). */
+    private record Basic(String user, String password) {
+        /** From the Base64 part of the header; null when it is not Base64 or names no user. */
+        static Basic decode(String encoded) {
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+                decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException notBase64) {
                 return null;
             }
             int colon = decoded.indexOf(':');
-            if (colon <= 0 || colon == decoded.length() - 1) {
-                return null;
-            }
-            String user = decoded.substring(0, colon);
-            String key = decoded.substring(colon + 1);
-            Optional<ApiKeyStore.Principal> principal = user.equals("token")
-                    ? keys.authenticate(key) : keys.authenticate(user, key);
-            return principal.map(p -> new Identified(p, "basic")).orElse(null);
+            return colon <= 0 ? null : new Basic(decoded.substring(0, colon), decoded.substring(colon + 1));
         }
-        return null;
     }
 
     private static boolean blank(String value) {
@@ -153,7 +160,7 @@ public class ApiKeyAuthenticator implements Processor {
     }
 
     /** The user name of HTTP Basic credentials, or null when the header holds none. */
-    static String basicUser(String authorization) {
+    private static String basicUser(String authorization) {
         if (authorization == null) {
             return null;
         }
@@ -162,14 +169,8 @@ public class ApiKeyAuthenticator implements Processor {
         if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Basic")) {
             return null;
         }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(value.substring(space + 1).trim()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon <= 0 ? null : decoded.substring(0, colon);
-        } catch (IllegalArgumentException notBase64) {
-            return null;
-        }
+        Basic basic = Basic.decode(value.substring(space + 1).trim());
+        return basic == null ? null : basic.user();
     }
 
     private Optional<String> certificateName(HttpServerRequest request) {

@@ -3,6 +3,7 @@ package io.github.kafkarestgateway;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -95,7 +96,7 @@ public final class ConnectionGuard {
     private final AtomicInteger management = new AtomicInteger();
     private volatile int limit;
     private volatile long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
-    private final Map<Closed, LongAdder> closed = new ConcurrentHashMap<>();
+    private final Map<Closed, LongAdder> closed = new EnumMap<>(Closed.class);
     private final Map<EventLoop, Sweep> sweeps = new ConcurrentHashMap<>();
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
 
@@ -163,7 +164,8 @@ public final class ConnectionGuard {
             long left = max - others - settings.reservedFileDescriptors();
             if (left < bound) {
                 bound = (int) Math.max(0, left);
-                if (limit != bound) {
+                if (limit == settings.maxConnections()) {
+                    // once, when the file descriptors start to bind (not at every change of the count)
                     LOG.warn("At most {} client connections (gateway.http.max-connections is {}): the process may open"
                                     + " {} files, {} are open for other uses and {} are kept in reserve (raise ulimit -n)",
                             bound, settings.maxConnections(), max, others, settings.reservedFileDescriptors());
@@ -290,7 +292,10 @@ public final class ConnectionGuard {
 
         void requestComplete() {
             phase = BETWEEN;
-            since = System.nanoTime();
+            if (unanswered == 0) {
+                // answered before its body ended (an early refusal): idle from now; else from its answer
+                since = System.nanoTime();
+            }
         }
 
         @Override

@@ -62,8 +62,7 @@ public class FailedAuthenticationLimiter {
         // a source tracked already is counted on: the bound is on the sources, not on their failures
         if (failures.size() >= MAX_TRACKED && !failures.containsKey(source)) {
             failures.values().removeIf(f -> f.blockedUntil() <= now && now - f.windowStart() > windowMs);
-            // a source tracked already is counted on: the bound is on the sources, not on their failures
-        if (failures.size() >= MAX_TRACKED && !failures.containsKey(source)) {
+            if (failures.size() >= MAX_TRACKED) {
                 return;
             }
         }

@@ -183,17 +183,11 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                     ctx.next();
                 }
             });
-            HttpServer management = new GuardedHttpServer(getVertx(), options, guard, true);
-            management.invalidRequestHandler(this::invalidRequest);
-            management.requestHandler(router);
-            managementServer = management.listen(managementPort, configuration.getBindHost())
+            managementServer = newServer(getVertx(), options, router, true).listen(managementPort, configuration.getBindHost())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Probes and metrics on port {}", managementServer.actualPort());
         }
-        HttpServer server = new GuardedHttpServer(getVertx(), options, guard, false);
-        server.invalidRequestHandler(this::invalidRequest);
-        server.requestHandler(router);
-        httpServer = server.listen(configuration.getBindPort(), configuration.getBindHost())
+        httpServer = newServer(getVertx(), options, router, false).listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         // more servers on the same port, each on an event loop of its own: Vert.x hands them connections in turn
         int port = httpServer.actualPort();
@@ -201,10 +195,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             moreServers = getVertx().deployVerticle(() -> new AbstractVerticle() {
                 @Override
                 public void start(Promise<Void> started) {
-                    HttpServer more = new GuardedHttpServer(vertx, options, guard, false);
-                    more.invalidRequestHandler(GatewayHttpServer.this::invalidRequest);
-                    more.requestHandler(router);
-                    more.listen(port, configuration.getBindHost()).<Void>mapEmpty().onComplete(started);
+                    newServer(vertx, options, router, false).listen(port, configuration.getBindHost()).<Void>mapEmpty().onComplete(started);
                 }
             }, new DeploymentOptions().setInstances(eventLoops - 1))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -212,6 +203,15 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         LOG.info("Gateway listening on {}://{}:{} on {} event loop(s){}", tls != null ? "https" : "http",
                 configuration.getBindHost(), port, Math.max(1, eventLoops),
                 tls != null && OpenSSLEngineOptions.isAvailable() ? " (TLS by OpenSSL)" : "");
+    }
+
+    /** One HTTP server of the gateway: under the connection guard, answering what never reaches a route in JSON. */
+    private HttpServer newServer(Vertx on, HttpServerOptions options, VertxPlatformHttpRouter router,
+                                 boolean managementPort) {
+        HttpServer server = new GuardedHttpServer(on, options, guard, managementPort);
+        server.invalidRequestHandler(this::invalidRequest);
+        server.requestHandler(router);
+        return server;
     }
 
     /** The management port's actual number, or -1 when probes and metrics are on the API port. */

@@ -98,7 +98,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     static void checkFraming(HttpMessage message, boolean repeatedLength) {
         List<String> lengths = message.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
-        List<String> codings = message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> codings = message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (repeatedLength || lengths.size() > 1 || lengths.size() == 1 && lengths.get(0).indexOf(',') >= 0) {
             throw new AmbiguousFraming(400, "Malformed HTTP request: more than one Content-Length");
         }
