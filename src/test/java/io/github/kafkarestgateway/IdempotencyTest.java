@@ -273,11 +273,11 @@ class IdempotencyTest {
         String key = UUID.randomUUID().toString();
         String records = "/topics/" + topic + "/records?key=fail-once";
         try (TestGateway failing = TestGateway.start(Map.of(
-                "kafka.partitioner.class", FailOncePartitioner.class.getName()))) {
-            FailOncePartitioner.ARMED.set(true);
+                "kafka.partitioner.class", PoisonPartitioner.class.getName()))) {
+            PoisonPartitioner.FAIL_ONCE.set(true);
             HttpResponse<String> failed = failing.post(records, "text/plain", bytes("retried"), "Idempotency-Key", key);
             assertError(failed, 500);
-            assertEquals(false, FailOncePartitioner.ARMED.get(), "the first attempt reached the producer and failed");
+            assertEquals(false, PoisonPartitioner.FAIL_ONCE.get(), "the first attempt reached the producer and failed");
             // the failure freed the key (a release on the log): the retry, on another instance, is written
             awaitInLog(KEYS_TOPIC, topic, key, "release");
 
@@ -286,7 +286,7 @@ class IdempotencyTest {
             assertTrue(retry.headers().firstValue("Idempotent-Replayed").isEmpty(), "written, not replayed");
             assertEquals(1, TestKafka.recordCount(topic));
         } finally {
-            FailOncePartitioner.ARMED.set(false);
+            PoisonPartitioner.FAIL_ONCE.set(false);
         }
     }
 

@@ -281,12 +281,7 @@ class SecurityTest {
             landed(topic, pem.post("/topics/" + topic + "/records", "text/plain", bytes("v")));
 
             // a renewed certificate from the same CA replaces the files
-            Path renewed = tls.resolve("renewed");
-            Files.createDirectories(renewed);
-            for (String file : List.of("ca.p12", "ca.pem", "client-ca.pem", "client-ca.p12", "server.p12.password")) {
-                Files.copy(TestGateway.CERTS.resolve(file), renewed.resolve(file));
-            }
-            renewServerCertificate(renewed);
+            Path renewed = renewServerCertificate(tls.resolve("renewed"));
             writePem(renewed.resolve("server.p12"), tls.resolve("next.crt"), tls.resolve("next.key"));
             Files.move(tls.resolve("next.key"), privateKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             // the new key beside the old certificate (a renewal half written) must not replace a working pair
@@ -566,12 +561,7 @@ class SecurityTest {
             X509Certificate before = servedCertificate(served);
             landed(topic, served.post("/topics/" + topic + "/records", "text/plain", bytes("v")));
 
-            Path renewed = tls.resolve("renewed");
-            Files.createDirectories(renewed);
-            for (String file : List.of("ca.p12", "ca.pem", "client-ca.pem", "client-ca.p12", "server.p12.password")) {
-                Files.copy(TestGateway.CERTS.resolve(file), renewed.resolve(file));
-            }
-            renewServerCertificate(renewed);
+            Path renewed = renewServerCertificate(tls.resolve("renewed"));
             X509Certificate after = (X509Certificate) loadKeyStore(renewed.resolve("server.p12"), "PKCS12", password)
                     .getCertificate("server");
             assertNotEquals(before.getSerialNumber(), after.getSerialNumber());
@@ -644,14 +634,22 @@ class SecurityTest {
         }
     }
 
-    /** A new server certificate from the CA of the folder (certs/generate.sh keeps an existing CA). */
-    private static void renewServerCertificate(Path folder) throws Exception {
+    /**
+     * A new server certificate from the test CA, in a new folder (the test CA files copied there first:
+     * certs/generate.sh keeps an existing CA); returns the folder.
+     */
+    private static Path renewServerCertificate(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        for (String file : List.of("ca.p12", "ca.pem", "client-ca.pem", "client-ca.p12", "server.p12.password")) {
+            Files.copy(TestGateway.CERTS.resolve(file), folder.resolve(file));
+        }
         Process process = new ProcessBuilder("bash", Path.of("certs/generate.sh").toString(), folder.toString())
                 .redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), out);
         assertNotEquals(Files.readString(folder.resolve("ca.pem")), "");
+        return folder;
     }
 
     /** The certificate chain and private key of a PKCS12 key store, as PEM files. */
