@@ -35,7 +35,7 @@ wait_for() { # file pattern seconds
 }
 
 echo "bench: starting the broker"
-java -Xms1g -Xmx1g -cp "$cp" io.github.kafkarestgateway.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 &
+java -Xms1g -Xmx1g -cp "$cp" io.github.kafkarestgateway.kafka.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 &
 pids+=($!)
 wait_for "$work/broker.log" "broker ready" 60
 for topic in raw bench; do
@@ -58,7 +58,7 @@ raw_p50=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 50th.*/\1/')
 raw_p99=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 99th.*/\1/')
 
 echo "bench: starting the gateway (HTTPS, API key, acks=all, idempotent; heap $heap)"
-key=$(java -cp "$cp" io.github.kafkarestgateway.CredentialsTool create --name bench --role writer --topic bench \
+key=$(java -cp "$cp" io.github.kafkarestgateway.auth.CredentialsTool create --name bench --role writer --topic bench \
   --keys-file "$work/keys.json" | sed -n 's/.*stored): //p')
 start_ms=$(date +%s%3N)
 jfr=()

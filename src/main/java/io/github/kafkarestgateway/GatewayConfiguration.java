@@ -11,6 +11,36 @@ import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.github.kafkarestgateway.admission.Backpressure;
+import io.github.kafkarestgateway.admission.Quota;
+import io.github.kafkarestgateway.auth.ApiKeyAuthenticator;
+import io.github.kafkarestgateway.auth.ApiKeyFile;
+import io.github.kafkarestgateway.auth.ApiKeyStore;
+import io.github.kafkarestgateway.auth.FailedAuthenticationLimiter;
+import io.github.kafkarestgateway.deadletter.DeadLetterEndpoints;
+import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
+import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
+import io.github.kafkarestgateway.deadletter.DeadLetterStoreCheck;
+import io.github.kafkarestgateway.deadletter.DeadLetterWriter;
+import io.github.kafkarestgateway.deadletter.KafkaDeadLetterWriter;
+import io.github.kafkarestgateway.error.ErrorResponse;
+import io.github.kafkarestgateway.error.FailureClassifier;
+import io.github.kafkarestgateway.http.ConnectionGuard;
+import io.github.kafkarestgateway.http.GatewayHttpServer;
+import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
+import io.github.kafkarestgateway.http.OpenApiDocument;
+import io.github.kafkarestgateway.http.RequestObserver;
+import io.github.kafkarestgateway.idempotency.IdempotencyKeys;
+import io.github.kafkarestgateway.idempotency.IdempotencyStore;
+import io.github.kafkarestgateway.kafka.ContinuationPool;
+import io.github.kafkarestgateway.kafka.KafkaSendGate;
+import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.ops.GatewayMetrics;
+import io.github.kafkarestgateway.ops.ReadinessCheck;
+import io.github.kafkarestgateway.produce.ProduceResponse;
+import io.github.kafkarestgateway.produce.RecordBatchDelivery;
+import io.github.kafkarestgateway.produce.RecordMapper;
+import io.github.kafkarestgateway.produce.TopicCheck;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -259,7 +289,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)
-                                && request.request().getHeader(IdempotencyKeys.HEADER) == null
+                                && request.request().getHeader(GatewayNames.IDEMPOTENCY_KEY_HEADER) == null
                                 && sendGate.sendsAtOnce(request.pathParam("topic"), request.body().length())));
         // added before the server, so stopped after it (reverse order): the last requests' lines are written too
         context.addService(closing(() -> {
@@ -309,7 +339,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @BindToRegistry("markSendTime")
     public Processor markSendTime() {
-        return exchange -> exchange.setVariable(ProduceResponse.SENT_AT, System.nanoTime());
+        return exchange -> exchange.setVariable(GatewayNames.SENT_AT, System.nanoTime());
     }
 
     @BindToRegistry("prometheusMetrics")

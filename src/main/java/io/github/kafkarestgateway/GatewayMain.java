@@ -3,6 +3,7 @@ package io.github.kafkarestgateway;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.github.kafkarestgateway.kafka.EmbeddedKafka;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -37,7 +38,7 @@ public final class GatewayMain {
     }
 
     /** Where the routes and properties come from; kept out of application.properties, which JBang shares. */
-    static void configure(Main main, String routesDir) {
+    public static void configure(Main main, String routesDir) {
         main.setPropertyPlaceholderLocations("file:" + routesDir + "/application.properties");
         main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.camel.yaml");
         main.addMainListener(new EmbeddedBrokerWhenNoCluster());

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.kafkarestgateway.LoadClients.Outcome;
+import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.LoadClients.Outcome;
+import io.github.kafkarestgateway.testing.LoadClients;
+import io.github.kafkarestgateway.testing.TestGateway;
+import io.github.kafkarestgateway.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -15,7 +15,15 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.kafkarestgateway.LoadClients.Outcome;
+import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
+import io.github.kafkarestgateway.deadletter.DeadLetterTest;
+import io.github.kafkarestgateway.kafka.EmbeddedKafka;
+import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.LoadClients.Outcome;
+import io.github.kafkarestgateway.testing.LoadClients;
+import io.github.kafkarestgateway.testing.TestGateway;
+import io.github.kafkarestgateway.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,7 +120,7 @@ class BrokerOutageTest {
                 assertNotNull(outcome, "a dead letter of this run: " + replayed);
                 Landed landed = Landed.expect(topic, outcome.value()).key(outcome.key()).within(after);
                 if (replayed.get("resent").asBoolean()) {
-                    landed.header(DeadLetterReplayer.ID_HEADER, replayed.get("id").asText());
+                    landed.header(GatewayNames.DEAD_LETTER_ID_HEADER, replayed.get("id").asText());
                     resent.add(outcome.value());
                 }
                 landed.at(replayed);

@@ -24,14 +24,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
+import io.github.kafkarestgateway.deadletter.DeadLetterTest;
+import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.testing.GatewayProcess;
+import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.PausableProxy;
+import io.github.kafkarestgateway.testing.TestGateway;
+import io.github.kafkarestgateway.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
-import static io.github.kafkarestgateway.ProduceApiTest.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.github.kafkarestgateway.testing.TestGateway.assertError;
+import static io.github.kafkarestgateway.testing.TestGateway.bytes;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -233,7 +241,7 @@ class FaultToleranceTest {
             JsonNode replayed = TestGateway.json(replay).get("replayed");
             assertEquals(incidents, replayedIds(replayed), "in the order they were stored");
             for (int i = 0; i < kept.size(); i++) {
-                Landed.expect(topic, "kept-" + i).key("k" + i).header(DeadLetterReplayer.ID_HEADER, incidents.get(i))
+                Landed.expect(topic, "kept-" + i).key("k" + i).header(GatewayNames.DEAD_LETTER_ID_HEADER, incidents.get(i))
                         .at(replayed.get(i));
             }
         }

@@ -19,11 +19,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.TestGateway;
+import io.github.kafkarestgateway.testing.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static io.github.kafkarestgateway.ErrorResponsesTest.assertError;
+import static io.github.kafkarestgateway.testing.TestGateway.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

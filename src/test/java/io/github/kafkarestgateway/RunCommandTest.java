@@ -13,11 +13,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.kafkarestgateway.testing.GatewayProcess;
+import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.RecordingInterceptor;
+import io.github.kafkarestgateway.testing.TestGateway;
+import io.github.kafkarestgateway.testing.TestKafka;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.kafkarestgateway.ProduceApiTest.bytes;
+import static io.github.kafkarestgateway.testing.TestGateway.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,7 +129,7 @@ class RunCommandTest {
         try (TestGateway gateway = TestGateway.start(Map.of(
                 "kafka.security.protocol", "SSL",
                 "gateway.kafka.check-timeout-ms", "1500"))) {
-            ErrorResponsesTest.assertError(
+            TestGateway.assertError(
                     gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v")), 503);
         }
     }

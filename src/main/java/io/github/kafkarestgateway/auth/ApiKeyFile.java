@@ -1,0 +1,128 @@
+package io.github.kafkarestgateway.auth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Changes to the key file, made by the key tool and the run command's development key. The file:
+ * <pre>
+ * {"keys":[{"name":"orders-app","hash":"sha256:&lt;hex&gt;","role":"writer","topics":["orders.*"],
+ *           "created":"…","expires":"2027-01-01T00:00:00Z","revoked":false}]}
+ * </pre>
+ * Only the SHA-256 of a key is stored; the key itself is returned once, by {@link #create} and {@link #rotate}.
+ * A service ID without a hash is known by its client certificate only. Every change replaces the file atomically,
+ * so the gateway never reads half a file.
+ */
+public final class ApiKeyFile {
+
+    static final String HASH_PREFIX = "sha256:";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path file;
+
+    public ApiKeyFile(Path file) {
+        this.file = file;
+    }
+
+    /** Creates a service ID and returns its new key (or null when {@code withKey} is false: certificate only). */
+    public synchronized String create(String name, String role, List<String> topics, Instant expires, boolean withKey)
+            throws IOException {
+        ObjectNode root = read();
+        if (find(root, name) != null) {
+            throw new IllegalArgumentException("A service ID named '" + name + "' exists already");
+        }
+        String key = withKey ? ApiKeyStore.newKey() : null;
+        ObjectNode entry = ((ArrayNode) root.get("keys")).addObject();
+        entry.put("name", name);
+        entry.put("hash", key == null ? null : HASH_PREFIX + ApiKeyStore.sha256Hex(key));
+        entry.put("role", ApiKeyStore.role(role));
+        ArrayNode topicArray = entry.putArray("topics");
+        topics.forEach(topicArray::add);
+        entry.put("created", Instant.now().toString());
+        entry.put("expires", expires == null ? null : expires.toString());
+        entry.put("revoked", false);
+        write(root);
+        return key;
+    }
+
+    /** Gives the service ID a new key; the old one stops working. Returns the new key. */
+    public synchronized String rotate(String name) throws IOException {
+        ObjectNode root = read();
+        ObjectNode entry = existing(root, name);
+        String key = ApiKeyStore.newKey();
+        entry.put("hash", HASH_PREFIX + ApiKeyStore.sha256Hex(key));
+        entry.put("rotated", Instant.now().toString());
+        entry.put("revoked", false);
+        write(root);
+        return key;
+    }
+
+    /** Revokes the service ID: its key and its certificate stop working. */
+    public synchronized void revoke(String name) throws IOException {
+        ObjectNode root = read();
+        existing(root, name).put("revoked", true);
+        write(root);
+    }
+
+    /** Sets (or clears, with null) the time after which the service ID stops working. */
+    public synchronized void expire(String name, Instant expires) throws IOException {
+        ObjectNode root = read();
+        existing(root, name).put("expires", expires == null ? null : expires.toString());
+        write(root);
+    }
+
+    /** Every service ID, without hashes. */
+    public synchronized List<ObjectNode> list() throws IOException {
+        List<ObjectNode> entries = new ArrayList<>();
+        for (JsonNode entry : read().path("keys")) {
+            ObjectNode copy = ((ObjectNode) entry).deepCopy();
+            copy.remove("hash");
+            copy.put("key", entry.hasNonNull("hash") ? "set" : "none (client certificate only)");
+            entries.add(copy);
+        }
+        return entries;
+    }
+
+    private ObjectNode read() throws IOException {
+        ObjectNode root = Files.exists(file) ? (ObjectNode) MAPPER.readTree(file.toFile()) : MAPPER.createObjectNode();
+        if (!root.has("keys")) {
+            root.putArray("keys");
+        }
+        return root;
+    }
+
+    private static ObjectNode find(ObjectNode root, String name) {
+        for (JsonNode entry : root.path("keys")) {
+            if (name.equals(entry.path("name").asText())) {
+                return (ObjectNode) entry;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode existing(ObjectNode root, String name) {
+        ObjectNode entry = find(root, name);
+        if (entry == null) {
+            throw new IllegalArgumentException("No service ID named '" + name + "'");
+        }
+        return entry;
+    }
+
+    private void write(ObjectNode root) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".api-keys", ".tmp");
+        MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

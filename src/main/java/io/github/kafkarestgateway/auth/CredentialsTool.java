@@ -1,0 +1,221 @@
+package io.github.kafkarestgateway.auth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The credentials tool, after {@code cloudctl es iam-service-id-create} and friends. It edits the key file the
+ * gateway watches (changes take effect within seconds, without a restart) and hands out what clients need:
+ * <pre>
+ * create --name ID --role writer|reader|operator --topic T [--topic T…] [--expires INSTANT | --expires-in 30d]
+ *        [--certificate-only]           a service ID; prints its new key once
+ * list                                  the service IDs, never their keys
+ * rotate --name ID                      a new key for the service ID; the old one stops working
+ * revoke --name ID                      the service ID's key and certificate stop working
+ * expire --name ID --at INSTANT|never   when the service ID stops working
+ * sign-csr --in client.csr --out client.pem [--days 365] [--san dns:name]
+ *                                       a client certificate from a certificate request, signed by the client CA;
+ *                                       its subject CN (or the SAN given) names the service ID
+ * certificates --format pem|p12 --out FILE
+ *                                       what clients trust: the CA certificate as PEM, or a PKCS12 trust store
+ *                                       (its password is printed)
+ * </pre>
+ * Options for every command: {@code --keys-file data/api-keys.json}, {@code --certs certs}. Exit code 0 on success,
+ * 1 on failure, 2 for wrong arguments.
+ */
+public final class CredentialsTool {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private CredentialsTool() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            return usage(err, "say what to do");
+        }
+        String command = args[0];
+        Map<String, List<String>> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                return usage(err, "unexpected " + args[i]);
+            }
+            String name = args[i].substring(2);
+            if (name.equals("certificate-only")) {
+                options.computeIfAbsent(name, n -> new ArrayList<>()).add("true");
+            } else if (i + 1 < args.length) {
+                options.computeIfAbsent(name, n -> new ArrayList<>()).add(args[++i]);
+            } else {
+                return usage(err, "missing value for " + args[i]);
+            }
+        }
+        Path keysFile = Path.of(one(options, "keys-file", "data/api-keys.json"));
+        Path certs = Path.of(one(options, "certs", "certs"));
+        ApiKeyFile keys = new ApiKeyFile(keysFile);
+        try {
+            switch (command) {
+                case "create" -> {
+                    String name = required(options, "name");
+                    List<String> topics = options.getOrDefault("topic", List.of());
+                    if (topics.isEmpty()) {
+                        return usage(err, "--topic is required (a name, a prefix such as orders.*, or *)");
+                    }
+                    boolean certificateOnly = options.containsKey("certificate-only");
+                    String key = keys.create(name, one(options, "role", ApiKeyStore.WRITER), topics,
+                            expires(options), !certificateOnly);
+                    out.println("Created service ID '" + name + "' in " + keysFile);
+                    if (key != null) {
+                        out.println("API key (shown once, only its hash is stored): " + key);
+                    } else {
+                        out.println("It is known by its client certificate only (subject CN or SAN '" + name + "')");
+                    }
+                }
+                case "list" -> out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(keys.list()));
+                case "rotate" -> {
+                    String name = required(options, "name");
+                    String key = keys.rotate(name);
+                    out.println("New API key for '" + name + "' (shown once; the old key stops working): " + key);
+                }
+                case "revoke" -> {
+                    String name = required(options, "name");
+                    keys.revoke(name);
+                    out.println("Revoked service ID '" + name + "'");
+                }
+                case "expire" -> {
+                    String name = required(options, "name");
+                    String at = required(options, "at");
+                    keys.expire(name, at.equals("never") ? null : Instant.parse(at));
+                    out.println("Service ID '" + name + "' " + (at.equals("never") ? "does not expire" : "expires at " + at));
+                }
+                case "sign-csr" -> {
+                    Path in = Path.of(required(options, "in"));
+                    Path target = Path.of(required(options, "out"));
+                    signCsr(certs, in, target, Integer.parseInt(one(options, "days", "365")), one(options, "san", null));
+                    out.println("Signed " + in + " with the client CA: " + target);
+                }
+                case "certificates" -> {
+                    String format = one(options, "format", "pem");
+                    Path target = Path.of(required(options, "out"));
+                    Path ca = certs.resolve("ca.pem");
+                    if (format.equals("pem")) {
+                        Files.copy(ca, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        out.println("CA certificate to trust (PEM): " + target);
+                    } else if (format.equals("p12")) {
+                        String password = ApiKeyStore.newKey();
+                        trustStore(ca, target, password);
+                        out.println("Trust store (PKCS12): " + target);
+                        out.println("Trust store password: " + password);
+                    } else {
+                        return usage(err, "--format is pem or p12");
+                    }
+                }
+                default -> {
+                    return usage(err, "unknown command " + command);
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("credentials: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("credentials: " + e);
+            return 1;
+        }
+    }
+
+    /** Signs a PKCS#10 request with the client CA, with keytool (part of every JDK). */
+    private static void signCsr(Path certs, Path csr, Path target, int days, String san)
+            throws IOException, InterruptedException {
+        Path caStore = certs.resolve("client-ca.p12");
+        Path passwordFile = certs.resolve("server.p12.password");
+        if (!Files.exists(caStore) || !Files.exists(passwordFile)) {
+            throw new IllegalArgumentException("No client CA in " + certs + ": run certs/generate.sh");
+        }
+        String password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-gencert", "-rfc", "-alias", "client-ca",
+                "-keystore", caStore.toString(), "-storepass:env", "GATEWAY_CA_PASSWORD", "-infile", csr.toString(),
+                "-outfile", target.toString(), "-validity", String.valueOf(days),
+                "-ext", "KeyUsage:critical=digitalSignature", "-ext", "ExtendedKeyUsage=clientAuth"));
+        if (san != null) {
+            command.addAll(List.of("-ext", "SAN=" + san));
+        }
+        ProcessBuilder process = new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        process.environment().put("GATEWAY_CA_PASSWORD", password);
+        Process running = process.start();
+        if (!running.waitFor(60, TimeUnit.SECONDS) || running.exitValue() != 0) {
+            throw new IllegalArgumentException("keytool could not sign " + csr + " (is it a PEM certificate request?)");
+        }
+    }
+
+    private static void trustStore(Path caPem, Path target, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(target)) {
+            store.store(out, password.toCharArray());
+        }
+    }
+
+    private static Instant expires(Map<String, List<String>> options) {
+        if (options.containsKey("expires")) {
+            return Instant.parse(one(options, "expires", null));
+        }
+        if (options.containsKey("expires-in")) {
+            String in = one(options, "expires-in", null);
+            if (!in.matches("\\d+[dh]")) {
+                throw new IllegalArgumentException("--expires-in is a number of days (30d) or hours (12h)");
+            }
+            long amount = Long.parseLong(in.substring(0, in.length() - 1));
+            return Instant.now().plus(in.endsWith("d") ? Duration.ofDays(amount) : Duration.ofHours(amount));
+        }
+        return null;
+    }
+
+    private static String required(Map<String, List<String>> options, String name) {
+        String value = one(options, name, null);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static String one(Map<String, List<String>> options, String name, String fallback) {
+        List<String> values = options.get(name);
+        return values == null || values.isEmpty() ? fallback : values.get(values.size() - 1);
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("credentials: " + problem);
+        err.println("usage: CredentialsTool create|list|rotate|revoke|expire|sign-csr|certificates [options]"
+                + " (see the Security section of README.md)");
+        return 2;
+    }
+}

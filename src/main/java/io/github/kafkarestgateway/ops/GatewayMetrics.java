@@ -1,0 +1,154 @@
+package io.github.kafkarestgateway.ops;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.kafkarestgateway.admission.Backpressure;
+import io.github.kafkarestgateway.http.ConnectionGuard;
+import io.github.kafkarestgateway.idempotency.IdempotencyStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The gateway's metrics, in Prometheus text format at {@code /metrics}. Labels are bounded: a topic label only for
+ * topics that exist and the caller may use ({@code -} otherwise), status codes, authentication methods; never keys,
+ * ids or client addresses.
+ * <ul>
+ * <li>{@code gateway_requests_total{topic,status,auth_method}}, {@code gateway_request_bytes} (request bodies),
+ * {@code gateway_record_value_bytes} (values produced),
+ * {@code gateway_request_duration_seconds{status_class}} (end to end) and {@code gateway_kafka_ack_duration_seconds}
+ * (send to broker acknowledgement), the last two as histograms;</li>
+ * <li>{@code gateway_requests_in_flight}, {@code gateway_request_bytes_in_flight};</li>
+ * <li>{@code gateway_http_connections}, {@code gateway_http_connections_limit},
+ * {@code gateway_http_connections_closed_total{reason=over_limit|header_timeout|body_timeout|idle_timeout|malformed_request}};</li>
+ * <li>{@code gateway_dead_letters_written_total}, {@code gateway_dead_letters_replayed_total};</li>
+ * <li>{@code gateway_authentication_failures_total}, {@code gateway_rate_limited_total{kind=quota|load|blocked}};</li>
+ * <li>the JVM and process metrics ({@code jvm_*}, {@code process_*}, {@code system_*}).</li>
+ * </ul>
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter deadLettersWritten;
+    private final Counter deadLettersReplayed;
+    private final Counter authenticationFailures;
+    private final Timer kafkaAck;
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        deadLettersWritten = Counter.builder("gateway.dead.letters.written")
+                .description("Failed requests kept in the dead-letter store").register(registry);
+        deadLettersReplayed = Counter.builder("gateway.dead.letters.replayed")
+                .description("Dead letters re-delivered (or found delivered) by a replay").register(registry);
+        authenticationFailures = Counter.builder("gateway.authentication.failures")
+                .description("Requests with missing or wrong credentials").register(registry);
+        kafkaAck = Timer.builder("gateway.kafka.ack.duration").description("From send to the broker's acknowledgement")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** Gauges of what the load bound holds. */
+    public void watch(Backpressure backpressure) {
+        Gauge.builder("gateway.requests.in.flight", backpressure, Backpressure::inFlight)
+                .description("Produce requests being handled").register(registry);
+        Gauge.builder("gateway.request.bytes.in.flight", backpressure, Backpressure::bytesInFlight)
+                .description("Bytes of the bodies of produce requests being handled").register(registry);
+    }
+
+    /** Gauges of the open client connections and their bound, and the connections the gateway closed, by reason. */
+    public void watch(ConnectionGuard connections) {
+        Gauge.builder("gateway.http.connections", connections, ConnectionGuard::openConnections)
+                .description("Open client connections on the API port").register(registry);
+        Gauge.builder("gateway.http.connections.limit", connections, ConnectionGuard::connectionLimit)
+                .description("The bound on open connections in force (gateway.http.max-connections, lowered to keep"
+                        + " gateway.http.reserved-file-descriptors free)").register(registry);
+        for (ConnectionGuard.Closed reason : ConnectionGuard.Closed.values()) {
+            FunctionCounter.builder("gateway.http.connections.closed", connections, c -> c.closedConnections(reason))
+                    .description("Connections the gateway closed or refused: over_limit, header_timeout, body_timeout,"
+                            + " idle_timeout, malformed_request").tags("reason", reason.label()).register(registry);
+        }
+    }
+
+    /** Gauge of the Idempotency-Keys an instance holds in memory (those within their window). */
+    public void watch(IdempotencyStore idempotency) {
+        Gauge.builder("gateway.idempotency.keys", idempotency, IdempotencyStore::keys)
+                .description("Idempotency-Keys held in memory: those used within the window").register(registry);
+    }
+
+    /** The meters of one kind of request, found once (a lookup per request would cost more than the counting). */
+    private record RequestMeters(Counter requests, DistributionSummary bytes, Timer duration,
+                                 DistributionSummary valueBytes) {
+    }
+
+    private final Map<String, RequestMeters> byKind = new ConcurrentHashMap<>();
+
+    /** One answered request. */
+    public void request(String topic, int status, String authMethod, long bytes, Integer valueBytes, long nanos, Long ackNanos,
+                 String outcome) {
+        String topicLabel = topic == null ? "-" : topic;
+        String method = authMethod == null ? "none" : authMethod;
+        RequestMeters meters = byKind.computeIfAbsent(topicLabel + '\u0000' + status + '\u0000' + method, kind ->
+                new RequestMeters(
+                        Counter.builder("gateway.requests").description("Answered requests")
+                                .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method", method)
+                                .register(registry),
+                        DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes")
+                                .description("Request body sizes").tags("topic", topicLabel).register(registry),
+                        Timer.builder("gateway.request.duration").description("From request to answer")
+                                .tags("status_class", status / 100 + "xx").publishPercentileHistogram()
+                                .register(registry),
+                        DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
+                                .description("Values of the records produced").tags("topic", topicLabel)
+                                .register(registry)));
+        meters.requests().increment();
+        meters.bytes().record(bytes);
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+        if (ackNanos != null) {
+            kafkaAck.record(ackNanos, TimeUnit.NANOSECONDS);
+        }
+        if (valueBytes != null && status == 200) {
+            meters.valueBytes().record(valueBytes);
+        }
+        if (status == 401) {
+            authenticationFailures.increment();
+        }
+        if ("dead-lettered".equals(outcome)) {
+            deadLettersWritten.increment();
+        } else if (outcome != null) {
+            Counter.builder("gateway.rate.limited").description("Requests refused by a quota, the load bound or"
+                    + " the failed-authentication limit").tags("kind", outcome).register(registry).increment();
+        }
+    }
+
+    public void replayed(int count) {
+        deadLettersReplayed.increment(count);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.kafkarestgateway.produce;
+
+import java.util.List;
+
+import io.github.kafkarestgateway.names.GatewayNames;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Answers 200 with the Event Streams body {@code {"metadata":{"topic","partition","offset","timestamp"}}} from the
+ * broker's acknowledgement, and leaves no internal header on the HTTP response.
+ */
+public class ProduceResponse implements Processor {
+
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        List<?> metadata = message.getHeader(KafkaConstants.KAFKA_RECORD_META, List.class);
+        if (metadata == null || metadata.isEmpty() || !(metadata.get(0) instanceof RecordMetadata)) {
+            throw new IllegalStateException("No record metadata from the Kafka producer: is recordMetadata enabled?");
+        }
+        RecordMetadata record = (RecordMetadata) metadata.get(0);
+        exchange.setVariable(GatewayNames.PARTITION, record.partition());
+        exchange.setVariable(GatewayNames.OFFSET, record.offset());
+        Long sentAt = exchange.getVariable(GatewayNames.SENT_AT, Long.class);
+        if (sentAt != null) {
+            exchange.setVariable(GatewayNames.ACK_NANOS, System.nanoTime() - sentAt);
+        }
+        // topic names are restricted to [a-zA-Z0-9._-], so they need no JSON escaping
+        String body = "{\"metadata\":{\"topic\":\"" + record.topic()
+                + "\",\"partition\":" + record.partition()
+                + ",\"offset\":" + record.offset()
+                + ",\"timestamp\":\"" + record.timestamp() + "\"}}";
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(body);
+    }
+}
