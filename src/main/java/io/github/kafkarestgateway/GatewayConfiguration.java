@@ -17,35 +17,38 @@ import io.github.kafkarestgateway.auth.ApiKeyAuthenticator;
 import io.github.kafkarestgateway.auth.ApiKeyFile;
 import io.github.kafkarestgateway.auth.ApiKeyStore;
 import io.github.kafkarestgateway.auth.FailedAuthenticationLimiter;
-import io.github.kafkarestgateway.deadletter.DeadLetterEndpoints;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
 import io.github.kafkarestgateway.deadletter.DeadLetterStoreCheck;
 import io.github.kafkarestgateway.deadletter.DeadLetterWriter;
 import io.github.kafkarestgateway.deadletter.KafkaDeadLetterWriter;
+import io.github.kafkarestgateway.deadletter.ListDeadLetterEntries;
+import io.github.kafkarestgateway.deadletter.ReplayPendingDeadLetters;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.FailureClassifier;
 import io.github.kafkarestgateway.http.ConnectionGuard;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
-import io.github.kafkarestgateway.http.OpenApiDocument;
 import io.github.kafkarestgateway.http.RequestObserver;
-import io.github.kafkarestgateway.idempotency.IdempotencyKeys;
+import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
+import io.github.kafkarestgateway.idempotency.ReleaseIdempotencyKey;
+import io.github.kafkarestgateway.idempotency.RememberAnswer;
 import io.github.kafkarestgateway.kafka.ContinuationPool;
 import io.github.kafkarestgateway.kafka.KafkaSendGate;
+import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.ops.GatewayMetrics;
 import io.github.kafkarestgateway.ops.ReadinessCheck;
+import io.github.kafkarestgateway.ops.ScrapeMetrics;
+import io.github.kafkarestgateway.produce.ForgetTopic;
+import io.github.kafkarestgateway.produce.MarkSendTime;
 import io.github.kafkarestgateway.produce.ProduceResponse;
 import io.github.kafkarestgateway.produce.RecordBatchDelivery;
-import io.github.kafkarestgateway.produce.RecordMapper;
+import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -78,8 +81,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
     /** At most this many threads on which requests go on after an asynchronous step: more than Vert.x's 20 workers. */
     static final int CONTINUATION_THREADS = 32;
-
-    private OpenApiDocument openApi;
 
     @PropertyInject(value = "gateway.http.host", defaultValue = "0.0.0.0")
     private String httpHost;
@@ -192,8 +193,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         kafkaClient.forEach(kafka.getConfiguration().getAdditionalProperties()::putIfAbsent);
 
         GatewayMetrics metrics = new GatewayMetrics();
-        context.getRegistry().bind("gatewayMetrics", metrics);
         context.addService(closing(metrics::close), true, true);
+        bind(context, "scrapeMetrics", new ScrapeMetrics(metrics));
 
         Admin admin = Admin.create(kafkaClient);
         ContinuationPool continuation = new ContinuationPool("Camel (" + context.getName() + ") continuation",
@@ -203,18 +204,20 @@ public class GatewayConfiguration implements CamelConfiguration {
             admin.close();
             continuation.shutdown();
         }), true, true);
-        context.getRegistry().bind("topicCheck", topicCheck);
-        context.getRegistry().bind("errorResponse", new ErrorResponse(topicCheck, false));
-        context.getRegistry().bind("errorResponseV2", new ErrorResponse(topicCheck, true));
+        bind(context, "checkTopic", topicCheck);
+        bind(context, "forgetTopic", new ForgetTopic(topicCheck));
+        bind(context, "classifyFailure", new FailureClassifier());
+        bind(context, "answerError", new ErrorResponse());
 
         DeadLetterJournal journal = new DeadLetterJournal(Path.of(deadLetterJournal), deadLetterMinFreeBytes).open();
-        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs, metrics);
+        DeadLetterReplayer replayer = new DeadLetterReplayer(journal, kafkaClient, replayTimeoutMs, replayLookbackMs,
+                metrics.deadLettersReplayed());
         context.addService(closing(() -> {
             replayer.close();
             journal.close();
         }), true, true);
-        context.getRegistry().bind("deadLetterStoreCheck", new DeadLetterStoreCheck(journal));
-        Map<String, Object> batchProducer = DeadLetterReplayer.reliableProducer(kafkaClient, "rest-gateway-v2",
+        bind(context, "checkDeadLetterStore", new DeadLetterStoreCheck(journal));
+        Map<String, Object> batchProducer = ReliableProducer.properties(kafkaClient, "rest-gateway-v2",
                 batchDeliveryTimeoutMs);
         batchProducer.put("linger.ms", String.valueOf(batchLingerMs));
         batchProducer.put("batch.size", "262144");
@@ -226,14 +229,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         IdempotencyStore idempotency = new IdempotencyStore(idempotencyTopic, kafkaClient, idempotencyWindowMs,
                 idempotencyInFlightMs);
         context.addService(closing(idempotency::close), true, true);
-        metrics.watch(idempotency);
-        context.getRegistry().bind("idempotencyClaim", new IdempotencyKeys.Claim(idempotency, continuation));
-        context.getRegistry().bind("idempotencyRemember", new IdempotencyKeys.Remember(idempotency, continuation));
-        context.getRegistry().bind("idempotencyRelease", new IdempotencyKeys.Release(idempotency));
+        metrics.bind(idempotency);
+        bind(context, "claimIdempotencyKey", new ClaimIdempotencyKey(idempotency, continuation));
+        bind(context, "rememberAnswer", new RememberAnswer(idempotency, continuation));
+        bind(context, "releaseIdempotencyKey", new ReleaseIdempotencyKey(idempotency));
         RecordBatchDelivery batchDelivery = new RecordBatchDelivery(batchProducer, journal, continuation);
         context.addService(closing(batchDelivery::close), true, true);
-        context.getRegistry().bind("recordBatchDelivery", batchDelivery);
-        context.getRegistry().bind("deadLetterWriter", new DeadLetterWriter(journal));
+        bind(context, "deliverRecords", batchDelivery);
+        bind(context, "storeDeadLetter", new DeadLetterWriter(journal));
         Map<String, Object> deadLetterCluster = new HashMap<>(kafkaClient);
         if (!deadLetterBootstrap.isBlank()) {
             deadLetterCluster.put("bootstrap.servers", deadLetterBootstrap.trim());
@@ -241,10 +244,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         KafkaDeadLetterWriter kafkaDeadLetters = new KafkaDeadLetterWriter(deadLetterTopic.trim(), deadLetterCluster,
                 checkTimeoutMs);
         context.addService(closing(kafkaDeadLetters::close), true, true);
-        context.getRegistry().bind("kafkaDeadLetterWriter", kafkaDeadLetters);
-        context.getRegistry().bind("listDeadLetters", new DeadLetterEndpoints.ListEntries(journal));
-        context.getRegistry().bind("replayDeadLetters", new DeadLetterEndpoints.ReplayPending(replayer));
-        context.getRegistry().bind("readinessCheck", new ReadinessCheck(admin, journal, continuation, checkTimeoutMs));
+        bind(context, "storeOnDeadLetterTopic", kafkaDeadLetters);
+        bind(context, "listDeadLetterEntries", new ListDeadLetterEntries(journal));
+        bind(context, "replayPendingDeadLetters", new ReplayPendingDeadLetters(replayer));
+        bind(context, "checkReadiness", new ReadinessCheck(admin, journal, continuation, checkTimeoutMs));
 
         Path keys = Path.of(keysFile);
         String newKey = null;
@@ -258,14 +261,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(maxAuthFailures, authFailureWindowMs,
                 authBlockMs);
         boolean bySan = "san".equalsIgnoreCase(clientPrincipal.trim());
-        context.getRegistry().bind("apiKeyAuthenticator",
-                new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
-        context.getRegistry().bind("operatorAuthenticator",
-                new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter, bySan));
-        context.getRegistry().bind("quota", new Quota(store, quotaPerSecond));
+        bind(context, "authenticate", new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
+        bind(context, "authenticateOperator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter,
+                bySan));
+        bind(context, "applyQuota", new Quota(store, quotaPerSecond));
         Backpressure backpressure = new Backpressure(maxInFlight, maxInFlightBytes);
-        metrics.watch(backpressure);
-        context.getRegistry().bind("backpressure", backpressure);
+        metrics.bind(backpressure);
+        bind(context, "checkLoad", backpressure);
+        bind(context, "answerMetadata", new ProduceResponse());
+        bind(context, "setRecordHeaders", new SetRecordHeaders());
+        bind(context, "markSendTime", new MarkSendTime());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
@@ -281,7 +286,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 TimeUnit.MILLISECONDS);
         ConnectionGuard connections = new ConnectionGuard(new ConnectionGuard.Settings(maxConnections,
                 reservedFileDescriptors, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, idleTimeoutMs));
-        metrics.watch(connections);
+        metrics.bind(connections);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
@@ -325,54 +330,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 banner(endpoint + server.getPort(), shownKey, keys, kafkaShown);
             }
         });
-    }
-
-    @BindToRegistry("failureClassifier")
-    public FailureClassifier failureClassifier() {
-        return new FailureClassifier();
-    }
-
-    @BindToRegistry("produceResponse")
-    public ProduceResponse produceResponse() {
-        return new ProduceResponse();
-    }
-
-    @BindToRegistry("markSendTime")
-    public Processor markSendTime() {
-        return exchange -> exchange.setVariable(GatewayNames.SENT_AT, System.nanoTime());
-    }
-
-    @BindToRegistry("prometheusMetrics")
-    public Processor prometheusMetrics() {
-        return exchange -> {
-            GatewayMetrics metrics = exchange.getContext().getRegistry().lookupByNameAndType("gatewayMetrics",
-                    GatewayMetrics.class);
-            exchange.getMessage().getHeaders().clear();
-            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            exchange.getMessage().setBody(metrics.scrape());
-        };
-    }
-
-    @BindToRegistry("openApiYaml")
-    public Processor openApiYaml() {
-        return openApi().asYaml();
-    }
-
-    @BindToRegistry("openApiJson")
-    public Processor openApiJson() {
-        return openApi().asJson();
-    }
-
-    private OpenApiDocument openApi() {
-        if (openApi == null) {
-            openApi = new OpenApiDocument();
-        }
-        return openApi;
-    }
-
-    @BindToRegistry("applyRecordHeaders")
-    public RecordMapper.ApplyHeaders applyRecordHeaders() {
-        return new RecordMapper.ApplyHeaders();
     }
 
     /** Every {@code kafka.*} property, prefix removed; {@code kafka.bootstrap.servers} also from the environment. */
@@ -433,6 +390,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                         + " -H \"Accept: application/json\" -d 'test message' --cacert " + caCertificate
                         + " \"" + endpoint + "/topics/test-topic/records\"",
                 ""));
+    }
+
+    /** Binds a bean that the routes refer to by name (routes/README.md lists them all). */
+    private static void bind(CamelContext context, String name, Object bean) {
+        context.getRegistry().bind(name, bean);
     }
 
     /** A context service that runs an action when the context stops (after the routes have stopped). */

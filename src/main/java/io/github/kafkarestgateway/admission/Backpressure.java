@@ -5,6 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -15,7 +18,7 @@ import org.apache.camel.support.SynchronizationAdapter;
  * {@code Retry-After} at once, instead of queueing without bound or growing memory. A request counts from this step
  * until its answer is complete.
  */
-public class Backpressure implements Processor {
+public class Backpressure implements Processor, MeterBinder {
 
     private final int maxInFlight;
     private final long maxBytes;
@@ -66,5 +69,14 @@ public class Backpressure implements Processor {
         public Rejected(String message) {
             super(503, message, null, Map.of("Retry-After", "1"), null, "load", true);
         }
+    }
+
+    /** Gauges of what the load bound holds: gateway_requests_in_flight, gateway_request_bytes_in_flight. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("gateway.requests.in.flight", this, Backpressure::inFlight)
+                .description("Produce requests being handled").register(registry);
+        Gauge.builder("gateway.request.bytes.in.flight", this, Backpressure::bytesInFlight)
+                .description("Bytes of the bodies of produce requests being handled").register(registry);
     }
 }

@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.kafka.LazyProducer;
+import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
-import io.github.kafkarestgateway.ops.GatewayMetrics;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,8 @@ public class DeadLetterReplayer implements AutoCloseable {
     }
 
     private final DeadLetterJournal journal;
-    private final GatewayMetrics metrics;
+    /** Counts the entries a replay delivered (or found delivered): gateway_dead_letters_replayed_total. */
+    private final Counter replayedCount;
     private final LazyProducer producer;
     private final long timeoutMs;
     private final long lookbackMs;
@@ -63,12 +64,12 @@ public class DeadLetterReplayer implements AutoCloseable {
      * @param lookbackMs how far before a failure to look for the record having been written after all
      */
     public DeadLetterReplayer(DeadLetterJournal journal, Map<String, Object> kafkaClient, long timeoutMs,
-                              long lookbackMs, GatewayMetrics metrics) {
+                              long lookbackMs, Counter replayedCount) {
         this.journal = journal;
-        this.metrics = metrics;
+        this.replayedCount = replayedCount;
         this.timeoutMs = timeoutMs;
         this.lookbackMs = lookbackMs;
-        this.producer = new LazyProducer(reliableProducer(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs));
+        this.producer = new LazyProducer(ReliableProducer.properties(kafkaClient, "rest-gateway-dead-letter-replay", timeoutMs));
         Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
         consumerProps.put("key.deserializer", ByteArrayDeserializer.class.getName());
         consumerProps.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -76,24 +77,6 @@ public class DeadLetterReplayer implements AutoCloseable {
         consumerProps.put("isolation.level", "read_committed");
         consumerProps.put("client.id", "rest-gateway-dead-letter-check");
         this.consumerProperties = consumerProps;
-    }
-
-    /**
-     * Properties of a producer that waits for each record (acks=all, idempotent, no linger) and gives up within
-     * {@code timeoutMs}. Replay keeps the gateway's partitioner, so a key lands where it would have.
-     */
-    public static Map<String, Object> reliableProducer(Map<String, Object> kafkaClient, String clientId, long timeoutMs) {
-        Map<String, Object> props = new HashMap<>(kafkaClient);
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put("max.block.ms", String.valueOf(timeoutMs));
-        props.put("request.timeout.ms", String.valueOf(Math.max(1000, timeoutMs / 2)));
-        props.put("delivery.timeout.ms", String.valueOf(timeoutMs));
-        props.put("linger.ms", "0");
-        props.put("key.serializer", ByteArraySerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
-        props.put("client.id", clientId);
-        return props;
     }
 
     /**
@@ -180,7 +163,7 @@ public class DeadLetterReplayer implements AutoCloseable {
         }
         int left = (int) (replayable[0] - replayed.size());
         if (!replayed.isEmpty()) {
-            metrics.replayed(replayed.size());
+            replayedCount.increment(replayed.size());
             LOG.info("Replayed {} dead letter(s); {} pending", replayed.size(), left);
         }
         return new Result(replayed, left, notReplayable[0], error);

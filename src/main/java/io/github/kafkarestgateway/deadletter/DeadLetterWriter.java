@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
-import io.github.kafkarestgateway.produce.EnvelopeParser;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -30,10 +30,10 @@ public class DeadLetterWriter implements Processor {
     }
 
     /** A v2 request: each of its records is a dead letter of its own; the answer names the first. */
-    private void keepRecords(Exchange exchange, String topic, List<EnvelopeParser.Record> records,
+    private void keepRecords(Exchange exchange, String topic, List<OutgoingRecord> records,
                              GatewayException failure, String reason) {
         String first = null;
-        for (EnvelopeParser.Record record : records) {
+        for (OutgoingRecord record : records) {
             Map<String, byte[]> headers = new LinkedHashMap<>();
             record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
             try {
@@ -60,7 +60,7 @@ public class DeadLetterWriter implements Processor {
         Object body = exchange.getMessage().getBody();
         byte[] value = body instanceof byte[] bytes ? bytes : body instanceof Buffer buffer ? buffer.getBytes() : null;
         String reason = failure.getMessage() + (failure.getCause() != null ? ": " + failure.getCause() : "");
-        List<EnvelopeParser.Record> records = exchange.getVariable(GatewayNames.RECORDS, List.class);
+        List<OutgoingRecord> records = exchange.getVariable(GatewayNames.RECORDS, List.class);
         if (records != null) {
             keepRecords(exchange, topic, records, failure, reason);
             return;

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.kafka.LazyProducer;
+import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -32,7 +33,7 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
     public KafkaDeadLetterWriter(String topic, Map<String, Object> kafkaClient, long timeoutMs) {
         this.topic = topic;
         this.timeoutMs = timeoutMs;
-        Map<String, Object> props = DeadLetterReplayer.reliableProducer(kafkaClient, "rest-gateway-dead-letter-topic",
+        Map<String, Object> props = ReliableProducer.properties(kafkaClient, "rest-gateway-dead-letter-topic",
                 timeoutMs);
         // the dead-letter topic is partitioned its own way, without the gateway's partitioner or interceptors
         props.remove("partitioner.class");

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import io.github.kafkarestgateway.names.GatewayNames;
-import io.github.kafkarestgateway.produce.TopicCheck;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,22 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns a failure into the HTTP answer: status code, the Event Streams JSON error body, and a
+ * The one place that turns a failure into the HTTP answer, in the shape of the API the request came in by (variable
+ * {@code api}: Event Streams v1.1.0, or the v2 shape): status code, the JSON error body, and a
  * warning for a 408 or 5xx (client errors are told by the access log line, which carries the message). The {@code incident} of a 408 or 5xx answer is the dead-letter entry's id (or the request id when nothing
  * was kept). Never a stack trace to the client.
  */
 public class ErrorResponse implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponse.class);
-
-    private final TopicCheck topicCheck;
-    private final boolean v2;
-
-    /** @param v2 whether to answer in the v2 error shape rather than Event Streams v1.1.0 */
-    public ErrorResponse(TopicCheck topicCheck, boolean v2) {
-        this.topicCheck = topicCheck;
-        this.v2 = v2;
-    }
 
     @Override
     public void process(Exchange exchange) {
@@ -55,15 +46,13 @@ public class ErrorResponse implements Processor {
         if (serverSide) {
             LOG.warn("{} {} topic={} principal={} requestId={} incident={} cause={}", error.status(), error.getMessage(),
                     topic, principal, requestId, incident, rootCause(error.getCause()));
-            if (topicCheck != null && topic != null) {
-                topicCheck.forget(topic);
-            }
         } else {
             // the access log line has the status and this message; a client error is no event of the gateway's own
             LOG.debug("{} {} topic={} principal={} requestId={}", error.status(), error.getMessage(), topic, principal,
                     requestId);
         }
         exchange.setVariable(GatewayNames.ERROR_MESSAGE, error.getMessage());
+        boolean v2 = GatewayNames.API_V2.equals(exchange.getVariable(GatewayNames.API));
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());

@@ -6,7 +6,8 @@ import org.apache.camel.Processor;
 
 /**
  * Decides what a failure means before it is answered: the variable {@code failure} holds its status and message
- * (mapped in {@link ErrorResponse#toGatewayException}), {@code failureStatus} the status alone, and
+ * (mapped in {@link ErrorResponse#toGatewayException}), {@code failureStatus} the status alone, {@code serverFailure}
+ * whether it is the gateway's or the cluster's (408, 5xx) rather than the request's, and
  * {@code deadLetter} is true when the request must be kept
  * in the dead-letter store: a delivery that failed (408, 5xx) of a request the gateway accepted. Client errors (4xx)
  * are answered directly, and requests refused before acceptance (the store cannot keep anything, the gateway is at
@@ -22,6 +23,7 @@ public class FailureClassifier implements Processor {
         exchange.setVariable(GatewayNames.FAILURE, failure);
         exchange.setVariable(GatewayNames.FAILURE_STATUS, failure.status());
         boolean serverSide = failure.status() >= 500 || failure.status() == 408;
+        exchange.setVariable(GatewayNames.SERVER_FAILURE, serverSide);
         exchange.setVariable(GatewayNames.DEAD_LETTER, serverSide && !failure.beforeAcceptance()
                 && exchange.getVariable(GatewayNames.DEAD_LETTER_ID) == null);
     }

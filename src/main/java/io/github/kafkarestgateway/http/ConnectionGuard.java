@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.github.kafkarestgateway.error.ErrorBody;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -53,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * answered the earlier ones) is not held against the client. One sweep per event loop looks at its connections a few
  * times a second, so a request costs no timer of its own, only a time stamp per phase.
  */
-public final class ConnectionGuard {
+public final class ConnectionGuard implements MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     /** Connections the management port (probes, metrics) accepts at most, apart from the API port's bound. */
@@ -358,6 +362,21 @@ public final class ConnectionGuard {
                     + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
             writer.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
                     .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Gauges of the open client connections and their bound, and the connections closed, by reason. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("gateway.http.connections", this, ConnectionGuard::openConnections)
+                .description("Open client connections on the API port").register(registry);
+        Gauge.builder("gateway.http.connections.limit", this, ConnectionGuard::connectionLimit)
+                .description("The bound on open connections in force (gateway.http.max-connections, lowered to keep"
+                        + " gateway.http.reserved-file-descriptors free)").register(registry);
+        for (Closed reason : Closed.values()) {
+            FunctionCounter.builder("gateway.http.connections.closed", this, c -> c.closedConnections(reason))
+                    .description("Connections the gateway closed or refused: over_limit, header_timeout, body_timeout,"
+                            + " idle_timeout, malformed_request").tags("reason", reason.label()).register(registry);
         }
     }
 }

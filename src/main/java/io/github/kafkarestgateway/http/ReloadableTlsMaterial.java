@@ -2,7 +2,6 @@ package io.github.kafkarestgateway.http;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Principal;

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
+import io.github.kafkarestgateway.kafka.ReliableProducer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * timestamp order by more than the margin; and the topic deletes records older than the window (compact and delete),
  * so that neither it nor an instance's start-up read grows with every key ever used.
  */
-public class IdempotencyStore implements AutoCloseable {
+public class IdempotencyStore implements AutoCloseable, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -275,7 +278,7 @@ public class IdempotencyStore implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the idempotency topic " + topic, e);
         }
-        Map<String, Object> producerProps = DeadLetterReplayer.reliableProducer(kafkaClient, "rest-gateway-idempotency",
+        Map<String, Object> producerProps = ReliableProducer.properties(kafkaClient, "rest-gateway-idempotency",
                 10_000);
         producerProps.put("key.serializer", StringSerializer.class.getName());
         producerProps.put("value.serializer", StringSerializer.class.getName());
@@ -339,5 +342,12 @@ public class IdempotencyStore implements AutoCloseable {
             consumer.wakeup();
             producer.close();
         }
+    }
+
+    /** Gauge of the Idempotency-Keys this instance holds in memory (those within their window). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("gateway.idempotency.keys", this, IdempotencyStore::keys)
+                .description("Idempotency-Keys held in memory: those used within the window").register(registry);
     }
 }

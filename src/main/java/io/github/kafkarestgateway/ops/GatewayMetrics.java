@@ -4,14 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.github.kafkarestgateway.admission.Backpressure;
-import io.github.kafkarestgateway.http.ConnectionGuard;
-import io.github.kafkarestgateway.idempotency.IdempotencyStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -66,32 +62,9 @@ public final class GatewayMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    /** Gauges of what the load bound holds. */
-    public void watch(Backpressure backpressure) {
-        Gauge.builder("gateway.requests.in.flight", backpressure, Backpressure::inFlight)
-                .description("Produce requests being handled").register(registry);
-        Gauge.builder("gateway.request.bytes.in.flight", backpressure, Backpressure::bytesInFlight)
-                .description("Bytes of the bodies of produce requests being handled").register(registry);
-    }
-
-    /** Gauges of the open client connections and their bound, and the connections the gateway closed, by reason. */
-    public void watch(ConnectionGuard connections) {
-        Gauge.builder("gateway.http.connections", connections, ConnectionGuard::openConnections)
-                .description("Open client connections on the API port").register(registry);
-        Gauge.builder("gateway.http.connections.limit", connections, ConnectionGuard::connectionLimit)
-                .description("The bound on open connections in force (gateway.http.max-connections, lowered to keep"
-                        + " gateway.http.reserved-file-descriptors free)").register(registry);
-        for (ConnectionGuard.Closed reason : ConnectionGuard.Closed.values()) {
-            FunctionCounter.builder("gateway.http.connections.closed", connections, c -> c.closedConnections(reason))
-                    .description("Connections the gateway closed or refused: over_limit, header_timeout, body_timeout,"
-                            + " idle_timeout, malformed_request").tags("reason", reason.label()).register(registry);
-        }
-    }
-
-    /** Gauge of the Idempotency-Keys an instance holds in memory (those within their window). */
-    public void watch(IdempotencyStore idempotency) {
-        Gauge.builder("gateway.idempotency.keys", idempotency, IdempotencyStore::keys)
-                .description("Idempotency-Keys held in memory: those used within the window").register(registry);
+    /** Meters a part of the gateway keeps of itself (the load bound, the connections, the Idempotency-Keys). */
+    public void bind(MeterBinder meters) {
+        meters.bindTo(registry);
     }
 
     /** The meters of one kind of request, found once (a lookup per request would cost more than the counting). */
@@ -139,8 +112,9 @@ public final class GatewayMetrics {
         }
     }
 
-    public void replayed(int count) {
-        deadLettersReplayed.increment(count);
+    /** The count of dead letters re-delivered (or found delivered) by a replay. */
+    public Counter deadLettersReplayed() {
+        return deadLettersReplayed;
     }
 
     public String scrape() {

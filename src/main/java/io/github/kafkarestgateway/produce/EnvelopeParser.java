@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -21,17 +22,12 @@ import org.apache.camel.Processor;
  * {@code {"headers":[{"name":"…","value":"<base64>"}],"key":{"type":"text|binary|json","data":…},
  * "value":{"type":…,"data":…},"partition":N,"timestamp":epochMillis}}. {@code binary} data is Base64, {@code json}
  * data any JSON value (kept as its JSON text), {@code text} a string; {@code avro} needs a schema registry and is
- * refused. Sets the variables {@code topic}, {@code records} (the parsed {@link Record}s, in request order) and
+ * refused. Sets the variables {@code topic}, {@code records} (the parsed {@link OutgoingRecord}s, in request order) and
  * {@code batch} (whether the body was an array). Errors are 400 in the v2 shape, naming the field.
  */
 public class EnvelopeParser implements Processor {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** One record to produce; key, partition and timestamp may be null. */
-    public record Record(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, Integer partition,
-                         Long timestamp) {
-    }
 
     private int maxRecords = 500;
     private long maxBytes = 5 * 1024 * 1024;
@@ -64,7 +60,7 @@ public class EnvelopeParser implements Processor {
         } catch (IOException e) {
             throw GatewayException.v2(400, "invalid_json", "The body is not valid JSON", null);
         }
-        List<Record> records = new ArrayList<>();
+        List<OutgoingRecord> records = new ArrayList<>();
         if (root != null && root.isArray()) {
             if (root.isEmpty() || root.size() > maxRecords) {
                 throw GatewayException.v2(400, "invalid_batch", "A batch has 1 to " + maxRecords + " records, not "
@@ -81,7 +77,7 @@ public class EnvelopeParser implements Processor {
         exchange.setVariable(GatewayNames.VALUE_BYTES, records.stream().mapToInt(r -> r.value().length).sum());
     }
 
-    private Record record(JsonNode envelope, String at) {
+    private OutgoingRecord record(JsonNode envelope, String at) {
         if (envelope == null || !envelope.isObject()) {
             throw GatewayException.v2(400, "invalid_envelope", "A record is a JSON object with a value",
                     at.isEmpty() ? null : at.substring(0, at.length() - 1));
@@ -133,7 +129,7 @@ public class EnvelopeParser implements Processor {
             }
             timestamp = envelope.get("timestamp").asLong();
         }
-        return new Record(key, value, List.copyOf(headers), partition, timestamp);
+        return new OutgoingRecord(key, value, List.copyOf(headers), partition, timestamp);
     }
 
     private static byte[] data(JsonNode field, String name) {

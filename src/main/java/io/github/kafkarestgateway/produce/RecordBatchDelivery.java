@@ -14,6 +14,7 @@ import io.github.kafkarestgateway.error.ErrorBody;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.kafka.LazyProducer;
+import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -53,7 +54,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
     @SuppressWarnings("unchecked")
     public boolean process(Exchange exchange, AsyncCallback callback) {
         String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
-        List<EnvelopeParser.Record> records = exchange.getVariable(GatewayNames.RECORDS, List.class);
+        List<OutgoingRecord> records = exchange.getVariable(GatewayNames.RECORDS, List.class);
         Object[] outcomes = new Object[records.size()];
         AtomicInteger pending = new AtomicInteger(records.size());
         Runnable finish = () -> continuation.execute(() -> {
@@ -69,7 +70,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         int partitions = records.stream().anyMatch(r -> r.partition() != null) ? kafka.partitionsFor(topic).size()
                 : Integer.MAX_VALUE;
         for (int i = 0; i < records.size(); i++) {
-            EnvelopeParser.Record record = records.get(i);
+            OutgoingRecord record = records.get(i);
             if (record.partition() != null && record.partition() >= partitions) {
                 outcomes[i] = GatewayException.v2(400, "invalid_partition", "Topic '" + topic + "' has " + partitions
                         + " partition(s); there is no partition " + record.partition(), "partition");
@@ -99,7 +100,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         return false;
     }
 
-    private void answer(Exchange exchange, String topic, List<EnvelopeParser.Record> records, Object[] outcomes) {
+    private void answer(Exchange exchange, String topic, List<OutgoingRecord> records, Object[] outcomes) {
         boolean batch = Boolean.TRUE.equals(exchange.getVariable(GatewayNames.BATCH));
         ArrayNode results = MAPPER.createArrayNode();
         boolean allOk = true;
@@ -143,7 +144,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
     }
 
     /** Keeps one failed record as a dead letter; returns its id, or null if it could not be kept (logged). */
-    private String keep(Exchange exchange, String topic, EnvelopeParser.Record record, GatewayException error) {
+    private String keep(Exchange exchange, String topic, OutgoingRecord record, GatewayException error) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
         try {

@@ -158,16 +158,4 @@ public class RecordMapper implements Processor {
     public void setMaxKeyBytes(int maxKeyBytes) {
         this.maxKeyBytes = maxKeyBytes;
     }
-
-    /** Puts the mapped record headers on the message, where camel-kafka takes its record headers from. */
-    public static class ApplyHeaders implements Processor {
-        @Override
-        @SuppressWarnings("unchecked")
-        public void process(Exchange exchange) {
-            Map<String, byte[]> headers = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
-            if (headers != null) {
-                headers.forEach(exchange.getMessage()::setHeader);
-            }
-        }
-    }
 }

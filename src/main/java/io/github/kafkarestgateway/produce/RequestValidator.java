@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
 import io.github.kafkarestgateway.names.GatewayNames;
@@ -21,7 +20,6 @@ import org.apache.camel.Processor;
  * bytes received.
  */
 public class RequestValidator implements Processor {
-
 
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> TEXT_TYPES = Set.of(

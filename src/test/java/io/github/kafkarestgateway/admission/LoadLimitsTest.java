@@ -203,7 +203,7 @@ class LoadLimitsTest {
     }
 
     private static Backpressure backpressure(TestGateway gateway) {
-        return gateway.context().getRegistry().lookupByNameAndType("backpressure", Backpressure.class);
+        return gateway.context().getRegistry().lookupByNameAndType("checkLoad", Backpressure.class);
     }
 
     private static CompletableFuture<HttpResponse<String>> sendAsync(TestGateway gateway, String topic, String value) {

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import io.github.kafkarestgateway.names.GatewayNames;
-import io.github.kafkarestgateway.produce.TopicCheck;
 import io.github.kafkarestgateway.testing.FakeHttpRequest;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -102,7 +101,7 @@ class ErrorResponseUnitTest {
     @Test
     void aClientErrorIsAnsweredWithItsStatusJsonAndNoOtherHeader() {
         Exchange exchange = failed(new GatewayException(415, "Unsupported content type 'image/png'"));
-        new ErrorResponse(null, false).process(exchange);
+        new ErrorResponse().process(exchange);
         assertEquals(Map.of(Exchange.HTTP_RESPONSE_CODE, 415, Exchange.CONTENT_TYPE, "application/json"),
                 exchange.getMessage().getHeaders());
         assertEquals(ErrorBody.json(415, "Unsupported content type 'image/png'"), exchange.getMessage().getBody());
@@ -112,7 +111,7 @@ class ErrorResponseUnitTest {
     @Test
     void a404NamesTheTopic() {
         Exchange exchange = failed(new GatewayException(404, "Topic does not exist"));
-        new ErrorResponse(null, false).process(exchange);
+        new ErrorResponse().process(exchange);
         assertEquals(ErrorBody.json(404, "Topic does not exist", null, "orders", null), exchange.getMessage().getBody());
     }
 
@@ -120,7 +119,7 @@ class ErrorResponseUnitTest {
     void aServerSideFailureHasRetryAfterKafkaCodeTopicAndTheDeadLetterAsIncident() {
         Exchange exchange = failed(ErrorResponse.toGatewayException(new TimeoutException("Topic orders not present in metadata")));
         exchange.setVariable(GatewayNames.DEAD_LETTER_ID, "dl-7");
-        new ErrorResponse(null, false).process(exchange);
+        new ErrorResponse().process(exchange);
         assertEquals(Map.of(Exchange.HTTP_RESPONSE_CODE, 503, Exchange.CONTENT_TYPE, "application/json",
                 "Retry-After", "1"), exchange.getMessage().getHeaders());
         assertEquals(ErrorBody.json(503, "Kafka brokers are unavailable", 7, "orders", "dl-7"),
@@ -131,17 +130,17 @@ class ErrorResponseUnitTest {
     void withoutADeadLetterTheIncidentOfA408Or5xxIsTheRequestId() {
         for (int status : new int[] {408, 500, 503}) {
             Exchange exchange = failed(new GatewayException(status, "m"));
-            new ErrorResponse(null, false).process(exchange);
+            new ErrorResponse().process(exchange);
             assertEquals(ErrorBody.json(status, "m", null, null, "req-1"), exchange.getMessage().getBody());
         }
         // the exchange id when the request has none
         Exchange exchange = failed(new GatewayException(500, "m"));
         exchange.removeVariable(GatewayNames.REQUEST_ID);
-        new ErrorResponse(null, false).process(exchange);
+        new ErrorResponse().process(exchange);
         assertEquals(ErrorBody.json(500, "m", null, null, exchange.getExchangeId()), exchange.getMessage().getBody());
         // a client error has no incident, even with a dead letter id around
         Exchange client = failed(new GatewayException(499, "m"));
-        new ErrorResponse(null, false).process(client);
+        new ErrorResponse().process(client);
         assertEquals(ErrorBody.json(499, "m"), client.getMessage().getBody());
     }
 
@@ -151,7 +150,7 @@ class ErrorResponseUnitTest {
         exchange.setVariable(GatewayNames.TOPIC, "orders");
         exchange.setVariable(GatewayNames.REQUEST_ID, "req-2");
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CompletionException(new UnknownTopicOrPartitionException("x")));
-        new ErrorResponse(null, false).process(exchange);
+        new ErrorResponse().process(exchange);
         assertEquals(404, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(ErrorBody.json(404, "Topic does not exist", 3, "orders", null), exchange.getMessage().getBody());
     }
@@ -160,28 +159,16 @@ class ErrorResponseUnitTest {
     void theV2ShapeCarriesCodeTargetAndTrace() {
         Exchange exchange = failed(GatewayException.v2(400, "invalid_partition", "'partition' is a number from 0",
                 "[1].partition"));
-        new ErrorResponse(null, true).process(exchange);
+        exchange.setVariable(GatewayNames.API, GatewayNames.API_V2);
+        new ErrorResponse().process(exchange);
         assertEquals(400, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
         assertEquals(ErrorBody.v2Json(400, "invalid_partition", "'partition' is a number from 0", "[1].partition",
                 "req-1"), exchange.getMessage().getBody());
         Exchange timeout = failed(new GatewayException(408, "Request timed out producing to Kafka"));
         timeout.setVariable(GatewayNames.DEAD_LETTER_ID, "dl-9");
-        new ErrorResponse(null, true).process(timeout);
+        timeout.setVariable(GatewayNames.API, GatewayNames.API_V2);
+        new ErrorResponse().process(timeout);
         assertEquals(ErrorBody.v2Json(408, null, "Request timed out producing to Kafka", null, "dl-9"),
                 timeout.getMessage().getBody());
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void aServerSideFailureMakesTheTopicCheckAskTheClusterAgainAClientErrorDoesNot() throws Exception {
-        TopicCheck topicCheck = new TopicCheck(null, Runnable::run, 1000, 60_000, 1000);
-        java.lang.reflect.Field field = TopicCheck.class.getDeclaredField("knownUntil");
-        field.setAccessible(true);
-        Map<String, Long> known = (Map<String, Long>) field.get(topicCheck);
-        known.put("orders", Long.MAX_VALUE);
-        new ErrorResponse(topicCheck, false).process(failed(new GatewayException(400, "m")));
-        assertEquals(Map.of("orders", Long.MAX_VALUE), known);
-        new ErrorResponse(topicCheck, false).process(failed(new GatewayException(503, "m")));
-        assertEquals(Map.of(), known);
     }
 }

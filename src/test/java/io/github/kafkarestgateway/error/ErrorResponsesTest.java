@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static io.github.kafkarestgateway.testing.TestGateway.assertError;
 import static io.github.kafkarestgateway.testing.TestGateway.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every client error of the v1 API: its status code, the Event Streams JSON error body, and nothing produced. */

@@ -34,7 +34,6 @@ import static io.github.kafkarestgateway.testing.TestGateway.assertError;
 import static io.github.kafkarestgateway.testing.TestGateway.bytes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -75,7 +75,7 @@ class IdempotencyKeysUnitTest {
     /** Runs the claim; returns whether it completed synchronously, after checking the callback was called once. */
     private static boolean claim(StubStore store, Exchange exchange) {
         AtomicReference<Boolean> done = new AtomicReference<>();
-        boolean sync = new IdempotencyKeys.Claim(store, Runnable::run).process(exchange, doneSync -> {
+        boolean sync = new ClaimIdempotencyKey(store, Runnable::run).process(exchange, doneSync -> {
             assertNull(done.get(), "callback called twice");
             done.set(doneSync);
         });
@@ -94,8 +94,8 @@ class IdempotencyKeysUnitTest {
         assertTrue(claim(store, exchange));
         assertNull(exchange.getException());
         assertEquals(List.of(), store.calls);
-        assertTrue(new IdempotencyKeys.Remember(store, Runnable::run).process(exchange, sync -> { }));
-        new IdempotencyKeys.Release(store).process(exchange);
+        assertTrue(new RememberAnswer(store, Runnable::run).process(exchange, sync -> { }));
+        new ReleaseIdempotencyKey(store).process(exchange);
         assertEquals(List.of(), store.calls);
     }
 
@@ -183,14 +183,14 @@ class IdempotencyKeysUnitTest {
         assertEquals(store.keys.get(0), key);
         assertEquals(store.fingerprints.get(0), fingerprint);
 
-        new IdempotencyKeys.Release(store).process(exchange);
+        new ReleaseIdempotencyKey(store).process(exchange);
         assertEquals("release " + key + " claim-1", store.calls.get(1));
 
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody("{\"metadata\":{}}");
         AtomicReference<Boolean> done = new AtomicReference<>();
-        assertFalse(new IdempotencyKeys.Remember(store, Runnable::run).process(exchange, done::set));
+        assertFalse(new RememberAnswer(store, Runnable::run).process(exchange, done::set));
         assertEquals(false, done.get());
         assertEquals("done " + key + " claim-1 " + fingerprint + " 200 application/json {\"metadata\":{}}", store.calls.get(2));
         assertNull(exchange.getVariable(GatewayNames.IDEMPOTENCY_CLAIM));
@@ -203,7 +203,7 @@ class IdempotencyKeysUnitTest {
         claim(store, exchange);
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setBody("b");
-        new IdempotencyKeys.Remember(store, Runnable::run).process(exchange, sync -> { });
+        new RememberAnswer(store, Runnable::run).process(exchange, sync -> { });
         assertTrue(store.calls.get(1).endsWith(" 200 application/json b"), store.calls.get(1));
     }
 
@@ -257,7 +257,7 @@ class IdempotencyKeysUnitTest {
         List<Runnable> queued = new ArrayList<>();
         AtomicReference<Boolean> done = new AtomicReference<>();
         Exchange exchange = keyed("k");
-        assertFalse(new IdempotencyKeys.Claim(store, queued::add).process(exchange, done::set));
+        assertFalse(new ClaimIdempotencyKey(store, queued::add).process(exchange, done::set));
         assertNull(done.get());
         assertEquals(1, queued.size());
         queued.get(0).run();

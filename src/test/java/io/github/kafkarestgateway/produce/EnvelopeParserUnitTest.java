@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.testing.FakeHttpRequest;
 import io.vertx.core.buffer.Buffer;
@@ -36,12 +37,12 @@ class EnvelopeParserUnitTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<EnvelopeParser.Record> records(Exchange exchange) {
+    private static List<OutgoingRecord> records(Exchange exchange) {
         return exchange.getVariable(GatewayNames.RECORDS, List.class);
     }
 
-    private static EnvelopeParser.Record one(String json) {
-        List<EnvelopeParser.Record> records = records(parsed(new EnvelopeParser(), json));
+    private static OutgoingRecord one(String json) {
+        List<OutgoingRecord> records = records(parsed(new EnvelopeParser(), json));
         assertEquals(1, records.size());
         return records.get(0);
     }
@@ -75,7 +76,7 @@ class EnvelopeParserUnitTest {
                 + "\"value\":{\"type\":\"json\",\"data\":{\"order\": 42}},\"partition\":0,\"timestamp\":1700000000000}");
         assertEquals(false, exchange.getVariable(GatewayNames.BATCH));
         assertEquals("orders", exchange.getVariable(GatewayNames.TOPIC));
-        EnvelopeParser.Record record = records(exchange).get(0);
+        OutgoingRecord record = records(exchange).get(0);
         assertArrayEquals(utf8("customer-7"), record.key());
         assertArrayEquals(utf8("{\"order\":42}"), record.value());
         assertEquals(2, record.headers().size());
@@ -89,7 +90,7 @@ class EnvelopeParserUnitTest {
 
     @Test
     void aMinimalEnvelopeHasNoKeyHeadersPartitionOrTimestamp() {
-        EnvelopeParser.Record record = one("{\"value\":{\"type\":\"text\",\"data\":\"é\"},\"key\":null,\"headers\":null,"
+        OutgoingRecord record = one("{\"value\":{\"type\":\"text\",\"data\":\"é\"},\"key\":null,\"headers\":null,"
                 + "\"partition\":null,\"timestamp\":null}");
         assertArrayEquals(utf8("é"), record.value());
         assertNull(record.key());
@@ -113,7 +114,7 @@ class EnvelopeParserUnitTest {
         Exchange exchange = parsed(new EnvelopeParser(), "[{\"value\":{\"type\":\"text\",\"data\":\"one\"}},"
                 + "{\"value\":{\"type\":\"binary\",\"data\":\"AAEC\"},\"partition\":9}]");
         assertEquals(true, exchange.getVariable(GatewayNames.BATCH));
-        List<EnvelopeParser.Record> records = records(exchange);
+        List<OutgoingRecord> records = records(exchange);
         assertEquals(2, records.size());
         assertArrayEquals(utf8("one"), records.get(0).value());
         assertArrayEquals(new byte[] {0, 1, 2}, records.get(1).value());
@@ -177,7 +178,7 @@ class EnvelopeParserUnitTest {
     void theDefaultValueAndKeyLimitsAre65536And4096Bytes() {
         String value = "x".repeat(65536);
         String key = "k".repeat(4096);
-        EnvelopeParser.Record record = one("{\"value\":{\"type\":\"text\",\"data\":\"" + value + "\"},"
+        OutgoingRecord record = one("{\"value\":{\"type\":\"text\",\"data\":\"" + value + "\"},"
                 + "\"key\":{\"type\":\"text\",\"data\":\"" + key + "\"}}");
         assertEquals(65536, record.value().length);
         assertEquals(4096, record.key().length);

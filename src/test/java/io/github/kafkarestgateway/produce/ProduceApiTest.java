@@ -2,11 +2,8 @@ package io.github.kafkarestgateway.produce;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.kafkarestgateway.testing.Landed;
@@ -196,6 +193,5 @@ class ProduceApiTest {
         return TestKafka.recordAt(metadata.get("topic").asText(), metadata.get("partition").asInt(),
                 metadata.get("offset").asLong());
     }
-
 
 }

@@ -245,13 +245,13 @@ class RecordMapperUnitTest {
     @Test
     void applyHeadersPutsTheMappedHeadersOnTheMessage() {
         Exchange exchange = FakeHttpRequest.post(RECORDS, utf8("v"));
-        new RecordMapper.ApplyHeaders().process(exchange);
+        new SetRecordHeaders().process(exchange);
         assertTrue(exchange.getMessage().getHeaders().isEmpty());
         Map<String, byte[]> headers = new LinkedHashMap<>();
         headers.put("colour", utf8("red"));
         headers.put("size", new byte[] {1});
         exchange.setVariable(GatewayNames.RECORD_HEADERS, headers);
-        new RecordMapper.ApplyHeaders().process(exchange);
+        new SetRecordHeaders().process(exchange);
         assertArrayEquals(utf8("red"), exchange.getMessage().getHeader("colour", byte[].class));
         assertArrayEquals(new byte[] {1}, exchange.getMessage().getHeader("size", byte[].class));
         assertEquals(2, exchange.getMessage().getHeaders().size());

@@ -278,7 +278,7 @@ class V2ApiTest {
                 "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
                 "gateway.max-in-flight", "1"))) {
             Landed.expect(topic, "warm").in(post(bounded, topic, value("warm")));
-            Backpressure bound = bounded.context().getRegistry().lookupByNameAndType("backpressure", Backpressure.class);
+            Backpressure bound = bounded.context().getRegistry().lookupByNameAndType("checkLoad", Backpressure.class);
             CompletableFuture<HttpResponse<String>> held;
             HttpResponse<String> refused;
             proxy.pause();
