@@ -241,8 +241,8 @@ class FaultToleranceTest {
             JsonNode replayed = TestGateway.json(replay).get("replayed");
             assertEquals(incidents, replayedIds(replayed), "in the order they were stored");
             for (int i = 0; i < kept.size(); i++) {
-                Landed.expect(topic, "kept-" + i).key("k" + i).header(GatewayNames.DEAD_LETTER_ID_HEADER, incidents.get(i))
-                        .at(replayed.get(i));
+                Landed.expect(topic, "kept-" + i).key("k" + i)
+                        .header(GatewayNames.DEAD_LETTER_ID_HEADER, incidents.get(i)).at(replayed.get(i));
             }
         }
         assertEquals(20, TestKafka.recordCount(topic), "each dead letter once");

@@ -138,7 +138,8 @@ public class DeadLetterReplayer implements AutoCloseable {
                     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(entry.topic(), null, entry.key(),
                             entry.value());
                     entry.headers().forEach(h -> record.headers().add(new RecordHeader(h.getKey(), h.getValue())));
-                    record.headers().add(GatewayNames.DEAD_LETTER_ID_HEADER, entry.id().getBytes(StandardCharsets.UTF_8));
+                    record.headers().add(GatewayNames.DEAD_LETTER_ID_HEADER,
+                            entry.id().getBytes(StandardCharsets.UTF_8));
                     RecordMetadata metadata = producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
                     journal.markReplayed(entry.id(), metadata.partition(), metadata.offset());
                     replayed.add(Map.of("id", entry.id(), "topic", metadata.topic(), "partition", metadata.partition(),

@@ -60,7 +60,8 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
         header(record, "gateway-dead-letter-reason", failure.getMessage()
                 + (failure.getCause() != null ? ": " + failure.getCause() : ""));
         header(record, "gateway-dead-letter-principal", exchange.getVariable(GatewayNames.PRINCIPAL, String.class));
-        header(record, "gateway-dead-letter-content-type", exchange.getVariable(GatewayNames.CONTENT_TYPE, String.class));
+        header(record, "gateway-dead-letter-content-type",
+                exchange.getVariable(GatewayNames.CONTENT_TYPE, String.class));
         producer.get().send(record).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
         exchange.setVariable(GatewayNames.DEAD_LETTER_ID, id);
         LOG.info("Kept failed request {} on dead-letter topic {} as {}", GatewayNames.requestId(exchange), topic, id);

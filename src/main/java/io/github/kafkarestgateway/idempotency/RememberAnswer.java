@@ -29,7 +29,8 @@ public class RememberAnswer extends AsyncProcessorSupport {
             return true;
         }
         Message message = exchange.getMessage();
-        store.done(exchange.getVariable(GatewayNames.IDEMPOTENCY_KEY, String.class), claim, exchange.getVariable(GatewayNames.IDEMPOTENCY_FINGERPRINT, String.class),
+        store.done(exchange.getVariable(GatewayNames.IDEMPOTENCY_KEY, String.class), claim,
+                exchange.getVariable(GatewayNames.IDEMPOTENCY_FINGERPRINT, String.class),
                 message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
                 message.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class),
                 message.getBody(String.class)).whenCompleteAsync((ok, failure) -> {

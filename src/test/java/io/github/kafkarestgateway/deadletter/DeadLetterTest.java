@@ -352,7 +352,8 @@ public class DeadLetterTest {
             assertEquals(count, TestKafka.recordCount(topic));
             ConsumerRecord<byte[], byte[]> firstRecord = TestKafka.recordAt(topic, 0, 0);
             assertArrayEquals(value(0), firstRecord.value());
-            assertArrayEquals(bytes(ids.get(0)), firstRecord.headers().lastHeader(GatewayNames.DEAD_LETTER_ID_HEADER).value());
+            assertArrayEquals(bytes(ids.get(0)),
+                    firstRecord.headers().lastHeader(GatewayNames.DEAD_LETTER_ID_HEADER).value());
 
             JsonNode pending = TestGateway.json(get.apply("?pending=true"));
             assertEquals(0, pending.get("pending").asInt());
@@ -397,7 +398,8 @@ public class DeadLetterTest {
                 ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset)).forEach(record -> {
                     int i = Integer.parseInt(new String(record.value(), StandardCharsets.UTF_8).substring(1));
                     assertArrayEquals(bytes("k" + i % 3), record.key());
-                    assertArrayEquals(bytes(ids.get(i)), record.headers().lastHeader(GatewayNames.DEAD_LETTER_ID_HEADER).value());
+                    assertArrayEquals(bytes(ids.get(i)),
+                            record.headers().lastHeader(GatewayNames.DEAD_LETTER_ID_HEADER).value());
                     Integer previous = last.put("k" + i % 3, i);
                     assertTrue(previous == null || previous < i, "v" + i + " after v" + previous);
                 });
