@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the gateway's infrastructure from {@code application.properties}: the Kafka connection, the HTTPS server, the
  * API key store and the processors that need them. The routes in {@code routes/} refer to the beans bound here by
- * name. Registered by {@code camel.main.configurationClasses}, so Camel Main and Camel JBang load it alike.
+ * name. Registered by {@code camel.main.configuration-classes}, so Camel Main and Camel JBang load it alike.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
