@@ -11,14 +11,17 @@ import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.github.kafkarestgateway.admission.AdmissionSettings;
 import io.github.kafkarestgateway.admission.Backpressure;
 import io.github.kafkarestgateway.admission.Quota;
 import io.github.kafkarestgateway.auth.ApiKeyAuthenticator;
 import io.github.kafkarestgateway.auth.ApiKeyFile;
 import io.github.kafkarestgateway.auth.ApiKeyStore;
+import io.github.kafkarestgateway.auth.AuthSettings;
 import io.github.kafkarestgateway.auth.FailedAuthenticationLimiter;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
+import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
 import io.github.kafkarestgateway.deadletter.DeadLetterStoreCheck;
 import io.github.kafkarestgateway.deadletter.DeadLetterWriter;
 import io.github.kafkarestgateway.deadletter.KafkaDeadLetterWriter;
@@ -28,14 +31,17 @@ import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.FailureClassifier;
 import io.github.kafkarestgateway.http.ConnectionGuard;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
+import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
 import io.github.kafkarestgateway.http.RequestObserver;
 import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
+import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
 import io.github.kafkarestgateway.idempotency.ReleaseIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.RememberAnswer;
 import io.github.kafkarestgateway.kafka.ContinuationPool;
 import io.github.kafkarestgateway.kafka.KafkaSendGate;
+import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.ops.GatewayMetrics;
@@ -44,12 +50,13 @@ import io.github.kafkarestgateway.ops.ScrapeMetrics;
 import io.github.kafkarestgateway.produce.ForgetTopic;
 import io.github.kafkarestgateway.produce.MarkSendTime;
 import io.github.kafkarestgateway.produce.ProduceResponse;
+import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.produce.RecordBatchDelivery;
 import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
+import io.github.kafkarestgateway.settings.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
@@ -64,7 +71,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the gateway's infrastructure from {@code application.properties}: the Kafka connection, the HTTPS server, the
  * API key store and the processors that need them. The routes in {@code routes/} refer to the beans bound here by
- * name. Registered by {@code camel.main.configurationClasses}, so Camel Main and Camel JBang load it alike.
+ * name. Registered by {@code camel.main.configuration-classes}, so Camel Main and Camel JBang load it alike.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
@@ -79,105 +86,111 @@ public class GatewayConfiguration implements CamelConfiguration {
      * {@link KafkaSendGate} says the send will not wait either.
      */
     static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
-    /** At most this many threads on which requests go on after an asynchronous step: more than Vert.x's 20 workers. */
-    static final int CONTINUATION_THREADS = 32;
 
-    @PropertyInject(value = "gateway.http.host", defaultValue = "0.0.0.0")
     private String httpHost;
-    @PropertyInject(value = "gateway.http.port", defaultValue = "9443")
     private int httpPort;
-    @PropertyInject(value = "gateway.http.event-loops", defaultValue = "0")
     private int httpEventLoops;
-    @PropertyInject(value = "gateway.http.max-connections", defaultValue = "4096")
     private int maxConnections;
-    @PropertyInject(value = "gateway.http.reserved-file-descriptors", defaultValue = "512")
     private int reservedFileDescriptors;
-    @PropertyInject(value = "gateway.http.header-timeout-ms", defaultValue = "10000")
     private long headerTimeoutMs;
-    @PropertyInject(value = "gateway.http.body-timeout-ms", defaultValue = "10000")
     private long bodyTimeoutMs;
-    @PropertyInject(value = "gateway.http.body-min-bytes-per-second", defaultValue = "8192")
     private long bodyMinBytesPerSecond;
-    @PropertyInject(value = "gateway.http.idle-timeout-ms", defaultValue = "300000")
     private long idleTimeoutMs;
-    @PropertyInject(value = "gateway.http.public-host", defaultValue = "localhost")
     private String publicHost;
-    @PropertyInject(value = "gateway.management.port", defaultValue = "")
     private String managementPort;
-    @PropertyInject(value = "gateway.tls.enabled", defaultValue = "true")
     private boolean tlsEnabled;
-    @PropertyInject(value = "gateway.tls.keystore", defaultValue = "certs/server.p12")
     private String keyStore;
-    @PropertyInject(value = "gateway.tls.keystore-password", defaultValue = "")
     private String keyStorePassword;
-    @PropertyInject(value = "gateway.tls.certificate", defaultValue = "")
     private String certificate;
-    @PropertyInject(value = "gateway.tls.private-key", defaultValue = "")
     private String privateKey;
-    @PropertyInject(value = "gateway.tls.client-ca", defaultValue = "certs/client-ca.pem")
     private String clientCa;
-    @PropertyInject(value = "gateway.tls.client-auth", defaultValue = "request")
     private String clientAuth;
-    @PropertyInject(value = "gateway.tls.client-principal", defaultValue = "cn")
     private String clientPrincipal;
-    @PropertyInject(value = "gateway.auth.max-failures", defaultValue = "10")
     private int maxAuthFailures;
-    @PropertyInject(value = "gateway.auth.failure-window-ms", defaultValue = "60000")
     private long authFailureWindowMs;
-    @PropertyInject(value = "gateway.auth.block-ms", defaultValue = "60000")
     private long authBlockMs;
-    @PropertyInject(value = "gateway.auth.reload-interval-ms", defaultValue = "1000")
     private long reloadIntervalMs;
-    @PropertyInject(value = "gateway.tls.ca-certificate", defaultValue = "certs/ca.pem")
     private String caCertificate;
-    @PropertyInject(value = "gateway.max-value-bytes", defaultValue = "65536")
     private int maxValueBytes;
-    @PropertyInject(value = "gateway.v2.max-request-bytes", defaultValue = "5242880")
     private long v2MaxRequestBytes;
-    @PropertyInject(value = "gateway.max-uri-bytes", defaultValue = "10240")
     private int maxUriBytes;
-    @PropertyInject(value = "gateway.access-log.enabled", defaultValue = "true")
     private boolean accessLogEnabled;
-    @PropertyInject(value = "gateway.idempotency.topic", defaultValue = "rest-gateway-idempotency")
     private String idempotencyTopic;
-    @PropertyInject(value = "gateway.idempotency.window-ms", defaultValue = "86400000")
     private long idempotencyWindowMs;
-    @PropertyInject(value = "gateway.idempotency.in-flight-timeout-ms", defaultValue = "60000")
     private long idempotencyInFlightMs;
-    @PropertyInject(value = "gateway.v2.delivery-timeout-ms", defaultValue = "10000")
     private long batchDeliveryTimeoutMs;
-    @PropertyInject(value = "gateway.v2.linger-ms", defaultValue = "5")
     private long batchLingerMs;
-    @PropertyInject(value = "gateway.max-in-flight", defaultValue = "4096")
     private int maxInFlight;
-    @PropertyInject(value = "gateway.max-in-flight-bytes", defaultValue = "67108864")
     private long maxInFlightBytes;
-    @PropertyInject(value = "gateway.quota.requests-per-second", defaultValue = "0")
     private double quotaPerSecond;
-    @PropertyInject(value = "gateway.auth.keys-file", defaultValue = "data/api-keys.json")
     private String keysFile;
-    @PropertyInject(value = "gateway.auth.create-dev-key", defaultValue = "true")
     private boolean createDevKey;
-    @PropertyInject(value = "gateway.kafka.check-timeout-ms", defaultValue = "5000")
     private int checkTimeoutMs;
-    @PropertyInject(value = "gateway.kafka.topic-cache-ms", defaultValue = "30000")
     private long topicCacheMs;
-    @PropertyInject(value = "gateway.kafka.unavailable-backoff-ms", defaultValue = "1000")
     private long unavailableBackoffMs;
-    @PropertyInject(value = "gateway.dead-letter.journal", defaultValue = "data/dead-letters/journal.jsonl")
     private String deadLetterJournal;
-    @PropertyInject(value = "gateway.dead-letter.min-free-bytes", defaultValue = "67108864")
     private long deadLetterMinFreeBytes;
-    @PropertyInject(value = "gateway.dead-letter.kafka-topic", defaultValue = "")
     private String deadLetterTopic;
-    @PropertyInject(value = "gateway.dead-letter.kafka-bootstrap-servers", defaultValue = "")
     private String deadLetterBootstrap;
-    @PropertyInject(value = "gateway.dead-letter.replay-timeout-ms", defaultValue = "10000")
     private long replayTimeoutMs;
-    @PropertyInject(value = "gateway.dead-letter.replay-lookback-ms", defaultValue = "120000")
     private long replayLookbackMs;
+    private int continuationThreads;
+
+    /** Reads the settings into the fields above; the first step of {@link #configure(CamelContext)}. */
+    private void readSettings(Settings settings) {
+        httpHost = settings.string(HttpSettings.HOST);
+        httpPort = settings.integer(HttpSettings.PORT);
+        httpEventLoops = settings.integer(HttpSettings.EVENT_LOOPS);
+        maxConnections = settings.integer(HttpSettings.MAX_CONNECTIONS);
+        reservedFileDescriptors = settings.integer(HttpSettings.RESERVED_FILE_DESCRIPTORS);
+        headerTimeoutMs = settings.longValue(HttpSettings.HEADER_TIMEOUT_MS);
+        bodyTimeoutMs = settings.longValue(HttpSettings.BODY_TIMEOUT_MS);
+        bodyMinBytesPerSecond = settings.longValue(HttpSettings.BODY_MIN_BYTES_PER_SECOND);
+        idleTimeoutMs = settings.longValue(HttpSettings.IDLE_TIMEOUT_MS);
+        publicHost = settings.string(HttpSettings.PUBLIC_HOST);
+        managementPort = settings.string(HttpSettings.MANAGEMENT_PORT);
+        tlsEnabled = settings.bool(HttpSettings.TLS_ENABLED);
+        keyStore = settings.string(HttpSettings.TLS_KEYSTORE);
+        keyStorePassword = settings.string(HttpSettings.TLS_KEYSTORE_PASSWORD);
+        certificate = settings.string(HttpSettings.TLS_CERTIFICATE);
+        privateKey = settings.string(HttpSettings.TLS_PRIVATE_KEY);
+        clientCa = settings.string(HttpSettings.TLS_CLIENT_CA);
+        clientAuth = settings.string(HttpSettings.TLS_CLIENT_AUTH);
+        clientPrincipal = settings.string(HttpSettings.TLS_CLIENT_PRINCIPAL);
+        maxAuthFailures = settings.integer(AuthSettings.MAX_FAILURES);
+        authFailureWindowMs = settings.longValue(AuthSettings.FAILURE_WINDOW_MS);
+        authBlockMs = settings.longValue(AuthSettings.BLOCK_MS);
+        reloadIntervalMs = settings.longValue(AuthSettings.RELOAD_INTERVAL_MS);
+        caCertificate = settings.string(HttpSettings.TLS_CA_CERTIFICATE);
+        maxValueBytes = settings.integer(ProduceSettings.MAX_VALUE_BYTES);
+        v2MaxRequestBytes = settings.longValue(ProduceSettings.V2_MAX_REQUEST_BYTES);
+        maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
+        accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
+        idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
+        idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
+        idempotencyInFlightMs = settings.longValue(IdempotencySettings.IN_FLIGHT_TIMEOUT_MS);
+        batchDeliveryTimeoutMs = settings.longValue(ProduceSettings.V2_DELIVERY_TIMEOUT_MS);
+        batchLingerMs = settings.longValue(ProduceSettings.V2_LINGER_MS);
+        maxInFlight = settings.integer(AdmissionSettings.MAX_IN_FLIGHT);
+        maxInFlightBytes = settings.longValue(AdmissionSettings.MAX_IN_FLIGHT_BYTES);
+        quotaPerSecond = settings.decimal(AdmissionSettings.QUOTA_REQUESTS_PER_SECOND);
+        keysFile = settings.string(AuthSettings.KEYS_FILE);
+        createDevKey = settings.bool(AuthSettings.CREATE_DEV_KEY);
+        checkTimeoutMs = settings.integer(KafkaSettings.CHECK_TIMEOUT_MS);
+        topicCacheMs = settings.longValue(KafkaSettings.TOPIC_CACHE_MS);
+        unavailableBackoffMs = settings.longValue(KafkaSettings.UNAVAILABLE_BACKOFF_MS);
+        deadLetterJournal = settings.string(DeadLetterSettings.JOURNAL);
+        deadLetterMinFreeBytes = settings.longValue(DeadLetterSettings.MIN_FREE_BYTES);
+        deadLetterTopic = settings.string(DeadLetterSettings.KAFKA_TOPIC);
+        deadLetterBootstrap = settings.string(DeadLetterSettings.KAFKA_BOOTSTRAP_SERVERS);
+        replayTimeoutMs = settings.longValue(DeadLetterSettings.REPLAY_TIMEOUT_MS);
+        replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
+        continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        readSettings(new Settings(context.getPropertiesComponent()));
         Map<String, Object> kafkaClient = kafkaClientProperties(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -198,7 +211,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         Admin admin = Admin.create(kafkaClient);
         ContinuationPool continuation = new ContinuationPool("Camel (" + context.getName() + ") continuation",
-                CONTINUATION_THREADS);
+                continuationThreads);
         TopicCheck topicCheck = new TopicCheck(admin, continuation, checkTimeoutMs, topicCacheMs, unavailableBackoffMs);
         context.addService(closing(() -> {
             admin.close();

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.github.kafkarestgateway.kafka.EmbeddedKafka;
+import io.github.kafkarestgateway.kafka.KafkaSettings;
+import io.github.kafkarestgateway.settings.Settings;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -50,16 +52,18 @@ public final class GatewayMain {
         @Override
         public void beforeConfigure(BaseMainSupport main) {
             PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-            if (properties.resolveProperty("kafka.bootstrap.servers").filter(v -> !v.isBlank()).isPresent()) {
+            Settings settings = new Settings(properties);
+            if (!settings.nonBlank(KafkaSettings.BOOTSTRAP_SERVERS).isEmpty()) {
                 return;
             }
+            // read first: a value that does not parse fails as itself, not as a broker that did not start
+            Path dataDir = Path.of(settings.nonBlank(KafkaSettings.EMBEDDED_DATA_DIR));
+            int port = settings.integer(KafkaSettings.EMBEDDED_PORT);
+            int controllerPort = settings.integer(KafkaSettings.EMBEDDED_CONTROLLER_PORT);
+            boolean autoCreateTopics = settings.bool(KafkaSettings.EMBEDDED_AUTO_CREATE_TOPICS);
             try {
-                EmbeddedKafka broker = new EmbeddedKafka(
-                        Path.of(property(properties, "gateway.embedded-kafka.data-dir", "data/kafka")), "localhost",
-                        Integer.parseInt(property(properties, "gateway.embedded-kafka.port", "9092")),
-                        Integer.parseInt(property(properties, "gateway.embedded-kafka.controller-port", "9093")),
-                        Map.of("auto.create.topics.enable",
-                                property(properties, "gateway.embedded-kafka.auto-create-topics", "true"))).start();
+                EmbeddedKafka broker = new EmbeddedKafka(dataDir, "localhost", port, controllerPort,
+                        Map.of("auto.create.topics.enable", String.valueOf(autoCreateTopics))).start();
                 // a context service: stopped after the routes, so the producer flushes into a running broker
                 main.getCamelContext().addService(new ServiceSupport() {
                     @Override
@@ -67,16 +71,12 @@ public final class GatewayMain {
                         broker.close();
                     }
                 }, true, true);
-                properties.addOverrideProperty("kafka.bootstrap.servers", broker.bootstrapServers());
+                properties.addOverrideProperty(KafkaSettings.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
                 properties.addOverrideProperty(GatewayConfiguration.KAFKA_DESCRIPTION, broker.bootstrapServers()
                         + " (embedded broker, data in " + broker.dataDir() + ")");
             } catch (Exception e) {
                 throw new IllegalStateException("The embedded Kafka broker did not start", e);
             }
-        }
-
-        private static String property(PropertiesComponent properties, String name, String fallback) {
-            return properties.resolveProperty(name).filter(v -> !v.isBlank()).orElse(fallback).trim();
         }
     }
 }
