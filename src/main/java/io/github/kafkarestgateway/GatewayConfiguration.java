@@ -1,13 +1,10 @@
 package io.github.kafkarestgateway;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -34,12 +31,14 @@ import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
 import io.github.kafkarestgateway.http.RequestObserver;
+import io.github.kafkarestgateway.http.TlsFiles;
 import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
 import io.github.kafkarestgateway.idempotency.ReleaseIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.RememberAnswer;
 import io.github.kafkarestgateway.kafka.ContinuationPool;
+import io.github.kafkarestgateway.kafka.KafkaClientProperties;
 import io.github.kafkarestgateway.kafka.KafkaSendGate;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
@@ -62,7 +61,6 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -76,8 +74,6 @@ import org.slf4j.LoggerFactory;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
-    /** Kafka client properties are given as {@code kafka.<client property>}, e.g. {@code kafka.security.protocol}. */
-    static final String KAFKA_PREFIX = "kafka.";
     /** How the banner describes the cluster (set by the run command when it starts the embedded broker). */
     static final String KAFKA_DESCRIPTION = "gateway.kafka.description";
     /**
@@ -99,12 +95,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     private String publicHost;
     private String managementPort;
     private boolean tlsEnabled;
-    private String keyStore;
-    private String keyStorePassword;
-    private String certificate;
-    private String privateKey;
-    private String clientCa;
-    private String clientAuth;
     private String clientPrincipal;
     private int maxAuthFailures;
     private long authFailureWindowMs;
@@ -150,12 +140,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         publicHost = settings.string(HttpSettings.PUBLIC_HOST);
         managementPort = settings.string(HttpSettings.MANAGEMENT_PORT);
         tlsEnabled = settings.bool(HttpSettings.TLS_ENABLED);
-        keyStore = settings.string(HttpSettings.TLS_KEYSTORE);
-        keyStorePassword = settings.string(HttpSettings.TLS_KEYSTORE_PASSWORD);
-        certificate = settings.string(HttpSettings.TLS_CERTIFICATE);
-        privateKey = settings.string(HttpSettings.TLS_PRIVATE_KEY);
-        clientCa = settings.string(HttpSettings.TLS_CLIENT_CA);
-        clientAuth = settings.string(HttpSettings.TLS_CLIENT_AUTH);
         clientPrincipal = settings.string(HttpSettings.TLS_CLIENT_PRINCIPAL);
         maxAuthFailures = settings.integer(AuthSettings.MAX_FAILURES);
         authFailureWindowMs = settings.longValue(AuthSettings.FAILURE_WINDOW_MS);
@@ -190,8 +174,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        readSettings(new Settings(context.getPropertiesComponent()));
-        Map<String, Object> kafkaClient = kafkaClientProperties(context.getPropertiesComponent());
+        Settings settings = new Settings(context.getPropertiesComponent());
+        readSettings(settings);
+        Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalStateException("No Kafka cluster: set kafka.bootstrap.servers (or KAFKA_BOOTSTRAP_SERVERS);"
@@ -300,7 +285,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         ConnectionGuard connections = new ConnectionGuard(new ConnectionGuard.Settings(maxConnections,
                 reservedFileDescriptors, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, idleTimeoutMs));
         metrics.bind(connections);
-        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? tls() : null,
+        GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? TlsFiles.from(settings) : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 connections);
@@ -343,48 +328,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 banner(endpoint + server.getPort(), shownKey, keys, kafkaShown);
             }
         });
-    }
-
-    /** Every {@code kafka.*} property, prefix removed; {@code kafka.bootstrap.servers} also from the environment. */
-    static Map<String, Object> kafkaClientProperties(PropertiesComponent properties) {
-        Map<String, Object> client = new HashMap<>();
-        Properties all = properties.loadProperties(name -> name.startsWith(KAFKA_PREFIX));
-        for (String name : all.stringPropertyNames()) {
-            String value = properties.resolveProperty(name).orElse(all.getProperty(name));
-            if (value != null && !value.isBlank()) {
-                client.put(name.substring(KAFKA_PREFIX.length()), value.trim());
-            }
-        }
-        properties.resolveProperty(KAFKA_PREFIX + "bootstrap.servers")
-                .filter(value -> !value.isBlank())
-                .ifPresent(value -> client.put("bootstrap.servers", value.trim()));
-        return client;
-    }
-
-    private GatewayHttpServer.Tls tls() throws IOException {
-        Path clientCaFile = clientCa.isBlank() ? null : Path.of(clientCa.trim());
-        if (clientCaFile != null && !Files.exists(clientCaFile)) {
-            LOG.info("No client CA at {}: client certificates are not used", clientCaFile.toAbsolutePath());
-            clientCaFile = null;
-        }
-        if (!certificate.isBlank()) {
-            return new GatewayHttpServer.Tls(null, null, Path.of(certificate.trim()), Path.of(privateKey.trim()),
-                    clientCaFile, clientAuth.trim());
-        }
-        Path store = Path.of(keyStore);
-        return new GatewayHttpServer.Tls(store, keyStorePassword(store), null, null, clientCaFile, clientAuth.trim());
-    }
-
-    private String keyStorePassword(Path store) throws IOException {
-        if (!keyStorePassword.isEmpty()) {
-            return keyStorePassword;
-        }
-        Path passwordFile = Path.of(store + ".password");
-        if (!Files.exists(store) || !Files.exists(passwordFile)) {
-            throw new IllegalStateException("No TLS key store at " + store.toAbsolutePath()
-                    + ": run certs/generate.sh, or set gateway.tls.keystore and gateway.tls.keystore-password");
-        }
-        return Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
     }
 
     private void banner(String endpoint, String newKey, Path keys, String kafka) {

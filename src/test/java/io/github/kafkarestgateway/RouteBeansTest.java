@@ -1,18 +1,21 @@
 package io.github.kafkarestgateway;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.testing.TestGateway;
 import org.apache.camel.Processor;
 import org.junit.jupiter.api.Test;
@@ -110,5 +113,33 @@ class RouteBeansTest {
                     && Modifier.isPublic(type.getModifiers()), bean.getKey() + " is a public top-level class");
             assertTrue(bound instanceof Processor, bean.getKey() + " is a processor");
         }
+    }
+
+    @Test
+    void everyVariableTheRoutesNameIsDefinedInGatewayNames() throws Exception {
+        Set<String> defined = new TreeSet<>();
+        for (Field field : GatewayNames.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                defined.add((String) field.get(null));
+            }
+        }
+        Set<String> used = new TreeSet<>();
+        Set<String> undefined = new TreeSet<>();
+        Pattern variable = Pattern.compile("\\$\\{variable\\.(\\w+)}|setVariable:\\n(?:\\s+\\w+: .*\\n)*?\\s+name: (\\w+)");
+        try (Stream<Path> files = Files.list(ROUTES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Matcher found = variable.matcher(Files.readString(file));
+                while (found.find()) {
+                    String name = found.group(1) != null ? found.group(1) : found.group(2);
+                    used.add(name);
+                    if (!defined.contains(name)) {
+                        undefined.add(file.getFileName() + ": " + name);
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), undefined, "variables the routes use that GatewayNames does not define");
+        assertTrue(used.containsAll(List.of("api", "idempotentReplay", "deadLetter", "serverFailure")),
+                "the test finds the variables the routes use: " + used);
     }
 }

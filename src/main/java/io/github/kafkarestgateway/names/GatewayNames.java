@@ -33,7 +33,10 @@ public final class GatewayNames {
     // --- who is calling
     /** Variable: the service ID that authenticated. */
     public static final String PRINCIPAL = "principal";
-    /** Variable: how it authenticated ({@code bearer}, {@code basic}, {@code x-auth-token}, {@code certificate}). */
+    /**
+     * Variable: how it authenticated ({@code bearer}, {@code basic}, {@code x-auth-token},
+     * {@code client-certificate}).
+     */
     public static final String AUTH_METHOD = "authMethod";
 
     // --- the record to produce

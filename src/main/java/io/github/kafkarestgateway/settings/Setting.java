@@ -2,6 +2,7 @@ package io.github.kafkarestgateway.settings;
 
 import java.util.Objects;
 
+
 /**
  * One setting of the gateway: its key in {@code routes/application.properties}, its default value as written there, what
  * it means, and whether its value is a secret. Each capability package lists its settings as constants of one class

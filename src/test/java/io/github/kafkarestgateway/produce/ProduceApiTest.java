@@ -10,7 +10,6 @@ import io.github.kafkarestgateway.testing.Landed;
 import io.github.kafkarestgateway.testing.TestGateway;
 import io.github.kafkarestgateway.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
