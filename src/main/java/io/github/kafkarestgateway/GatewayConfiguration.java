@@ -83,99 +83,52 @@ public class GatewayConfiguration implements CamelConfiguration {
      */
     static final String V1_PRODUCE_PATH = "/topics/{topic}/records";
 
-    private String httpHost;
-    private int httpPort;
-    private int httpEventLoops;
-    private int maxConnections;
-    private int reservedFileDescriptors;
-    private long headerTimeoutMs;
-    private long bodyTimeoutMs;
-    private long bodyMinBytesPerSecond;
-    private long idleTimeoutMs;
-    private String publicHost;
-    private String managementPort;
-    private boolean tlsEnabled;
-    private String clientPrincipal;
-    private int maxAuthFailures;
-    private long authFailureWindowMs;
-    private long authBlockMs;
-    private long reloadIntervalMs;
-    private String caCertificate;
-    private int maxValueBytes;
-    private long v2MaxRequestBytes;
-    private int maxUriBytes;
-    private boolean accessLogEnabled;
-    private String idempotencyTopic;
-    private long idempotencyWindowMs;
-    private long idempotencyInFlightMs;
-    private long batchDeliveryTimeoutMs;
-    private long batchLingerMs;
-    private int maxInFlight;
-    private long maxInFlightBytes;
-    private double quotaPerSecond;
-    private String keysFile;
-    private boolean createDevKey;
-    private int checkTimeoutMs;
-    private long topicCacheMs;
-    private long unavailableBackoffMs;
-    private String deadLetterJournal;
-    private long deadLetterMinFreeBytes;
-    private String deadLetterTopic;
-    private String deadLetterBootstrap;
-    private long replayTimeoutMs;
-    private long replayLookbackMs;
-    private int continuationThreads;
-
-    /** Reads the settings into the fields above; the first step of {@link #configure(CamelContext)}. */
-    private void readSettings(Settings settings) {
-        httpHost = settings.string(HttpSettings.HOST);
-        httpPort = settings.integer(HttpSettings.PORT);
-        httpEventLoops = settings.integer(HttpSettings.EVENT_LOOPS);
-        maxConnections = settings.integer(HttpSettings.MAX_CONNECTIONS);
-        reservedFileDescriptors = settings.integer(HttpSettings.RESERVED_FILE_DESCRIPTORS);
-        headerTimeoutMs = settings.longValue(HttpSettings.HEADER_TIMEOUT_MS);
-        bodyTimeoutMs = settings.longValue(HttpSettings.BODY_TIMEOUT_MS);
-        bodyMinBytesPerSecond = settings.longValue(HttpSettings.BODY_MIN_BYTES_PER_SECOND);
-        idleTimeoutMs = settings.longValue(HttpSettings.IDLE_TIMEOUT_MS);
-        publicHost = settings.string(HttpSettings.PUBLIC_HOST);
-        managementPort = settings.string(HttpSettings.MANAGEMENT_PORT);
-        tlsEnabled = settings.bool(HttpSettings.TLS_ENABLED);
-        clientPrincipal = settings.string(HttpSettings.TLS_CLIENT_PRINCIPAL);
-        maxAuthFailures = settings.integer(AuthSettings.MAX_FAILURES);
-        authFailureWindowMs = settings.longValue(AuthSettings.FAILURE_WINDOW_MS);
-        authBlockMs = settings.longValue(AuthSettings.BLOCK_MS);
-        reloadIntervalMs = settings.longValue(AuthSettings.RELOAD_INTERVAL_MS);
-        caCertificate = settings.string(HttpSettings.TLS_CA_CERTIFICATE);
-        maxValueBytes = settings.integer(ProduceSettings.MAX_VALUE_BYTES);
-        v2MaxRequestBytes = settings.longValue(ProduceSettings.V2_MAX_REQUEST_BYTES);
-        maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
-        accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
-        idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
-        idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
-        idempotencyInFlightMs = settings.longValue(IdempotencySettings.IN_FLIGHT_TIMEOUT_MS);
-        batchDeliveryTimeoutMs = settings.longValue(ProduceSettings.V2_DELIVERY_TIMEOUT_MS);
-        batchLingerMs = settings.longValue(ProduceSettings.V2_LINGER_MS);
-        maxInFlight = settings.integer(AdmissionSettings.MAX_IN_FLIGHT);
-        maxInFlightBytes = settings.longValue(AdmissionSettings.MAX_IN_FLIGHT_BYTES);
-        quotaPerSecond = settings.decimal(AdmissionSettings.QUOTA_REQUESTS_PER_SECOND);
-        keysFile = settings.string(AuthSettings.KEYS_FILE);
-        createDevKey = settings.bool(AuthSettings.CREATE_DEV_KEY);
-        checkTimeoutMs = settings.integer(KafkaSettings.CHECK_TIMEOUT_MS);
-        topicCacheMs = settings.longValue(KafkaSettings.TOPIC_CACHE_MS);
-        unavailableBackoffMs = settings.longValue(KafkaSettings.UNAVAILABLE_BACKOFF_MS);
-        deadLetterJournal = settings.string(DeadLetterSettings.JOURNAL);
-        deadLetterMinFreeBytes = settings.longValue(DeadLetterSettings.MIN_FREE_BYTES);
-        deadLetterTopic = settings.string(DeadLetterSettings.KAFKA_TOPIC);
-        deadLetterBootstrap = settings.string(DeadLetterSettings.KAFKA_BOOTSTRAP_SERVERS);
-        replayTimeoutMs = settings.longValue(DeadLetterSettings.REPLAY_TIMEOUT_MS);
-        replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
-        continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
-    }
-
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context.getPropertiesComponent());
-        readSettings(settings);
+        // the settings, each read once (key, default and meaning: the settings class of its package)
+        String httpHost = settings.string(HttpSettings.HOST);
+        int httpPort = settings.integer(HttpSettings.PORT);
+        int httpEventLoops = settings.integer(HttpSettings.EVENT_LOOPS);
+        int maxConnections = settings.integer(HttpSettings.MAX_CONNECTIONS);
+        int reservedFileDescriptors = settings.integer(HttpSettings.RESERVED_FILE_DESCRIPTORS);
+        long headerTimeoutMs = settings.longValue(HttpSettings.HEADER_TIMEOUT_MS);
+        long bodyTimeoutMs = settings.longValue(HttpSettings.BODY_TIMEOUT_MS);
+        long bodyMinBytesPerSecond = settings.longValue(HttpSettings.BODY_MIN_BYTES_PER_SECOND);
+        long idleTimeoutMs = settings.longValue(HttpSettings.IDLE_TIMEOUT_MS);
+        String publicHost = settings.string(HttpSettings.PUBLIC_HOST);
+        String managementPort = settings.string(HttpSettings.MANAGEMENT_PORT);
+        boolean tlsEnabled = settings.bool(HttpSettings.TLS_ENABLED);
+        String clientPrincipal = settings.string(HttpSettings.TLS_CLIENT_PRINCIPAL);
+        int maxAuthFailures = settings.integer(AuthSettings.MAX_FAILURES);
+        long authFailureWindowMs = settings.longValue(AuthSettings.FAILURE_WINDOW_MS);
+        long authBlockMs = settings.longValue(AuthSettings.BLOCK_MS);
+        long reloadIntervalMs = settings.longValue(AuthSettings.RELOAD_INTERVAL_MS);
+        String caCertificate = settings.string(HttpSettings.TLS_CA_CERTIFICATE);
+        int maxValueBytes = settings.integer(ProduceSettings.MAX_VALUE_BYTES);
+        long v2MaxRequestBytes = settings.longValue(ProduceSettings.V2_MAX_REQUEST_BYTES);
+        int maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
+        boolean accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
+        String idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
+        long idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
+        long idempotencyInFlightMs = settings.longValue(IdempotencySettings.IN_FLIGHT_TIMEOUT_MS);
+        long batchDeliveryTimeoutMs = settings.longValue(ProduceSettings.V2_DELIVERY_TIMEOUT_MS);
+        long batchLingerMs = settings.longValue(ProduceSettings.V2_LINGER_MS);
+        int maxInFlight = settings.integer(AdmissionSettings.MAX_IN_FLIGHT);
+        long maxInFlightBytes = settings.longValue(AdmissionSettings.MAX_IN_FLIGHT_BYTES);
+        double quotaPerSecond = settings.decimal(AdmissionSettings.QUOTA_REQUESTS_PER_SECOND);
+        String keysFile = settings.string(AuthSettings.KEYS_FILE);
+        boolean createDevKey = settings.bool(AuthSettings.CREATE_DEV_KEY);
+        int checkTimeoutMs = settings.integer(KafkaSettings.CHECK_TIMEOUT_MS);
+        long topicCacheMs = settings.longValue(KafkaSettings.TOPIC_CACHE_MS);
+        long unavailableBackoffMs = settings.longValue(KafkaSettings.UNAVAILABLE_BACKOFF_MS);
+        String deadLetterJournal = settings.string(DeadLetterSettings.JOURNAL);
+        long deadLetterMinFreeBytes = settings.longValue(DeadLetterSettings.MIN_FREE_BYTES);
+        String deadLetterTopic = settings.string(DeadLetterSettings.KAFKA_TOPIC);
+        String deadLetterBootstrap = settings.string(DeadLetterSettings.KAFKA_BOOTSTRAP_SERVERS);
+        long replayTimeoutMs = settings.longValue(DeadLetterSettings.REPLAY_TIMEOUT_MS);
+        long replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
+        int continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -237,9 +190,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "storeDeadLetter", new DeadLetterWriter(journal));
         Map<String, Object> deadLetterCluster = new HashMap<>(kafkaClient);
         if (!deadLetterBootstrap.isBlank()) {
-            deadLetterCluster.put("bootstrap.servers", deadLetterBootstrap.trim());
+            deadLetterCluster.put("bootstrap.servers", deadLetterBootstrap);
         }
-        KafkaDeadLetterWriter kafkaDeadLetters = new KafkaDeadLetterWriter(deadLetterTopic.trim(), deadLetterCluster,
+        KafkaDeadLetterWriter kafkaDeadLetters = new KafkaDeadLetterWriter(deadLetterTopic, deadLetterCluster,
                 checkTimeoutMs);
         context.addService(closing(kafkaDeadLetters::close), true, true);
         bind(context, "storeOnDeadLetterTopic", kafkaDeadLetters);
@@ -258,7 +211,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("Loaded {} service ID(s) from {}", store.size(), keys.toAbsolutePath());
         FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(maxAuthFailures, authFailureWindowMs,
                 authBlockMs);
-        boolean bySan = "san".equalsIgnoreCase(clientPrincipal.trim());
+        boolean bySan = "san".equalsIgnoreCase(clientPrincipal);
         bind(context, "authenticate", new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
         bind(context, "authenticateOperator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter,
                 bySan));
@@ -286,7 +239,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 reservedFileDescriptors, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, idleTimeoutMs));
         metrics.bind(connections);
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? TlsFiles.from(settings) : null,
-                observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort.trim()),
+                observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 connections);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
@@ -325,12 +278,13 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown);
+                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, caCertificate);
             }
         });
     }
 
-    private void banner(String endpoint, String newKey, Path keys, String kafka) {
+    private static void banner(String endpoint, String newKey, Path keys, String kafka,
+                               String caCertificate) {
         String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys + ")"
                 : "see " + keys + " (keys are stored hashed; delete the file to have a new dev key made and shown)";
         String curlKey = newKey != null ? newKey : "<api_key>";

@@ -40,7 +40,7 @@ public class ErrorResponse implements Processor {
         String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
         String principal = exchange.getVariable(GatewayNames.PRINCIPAL, String.class);
         String deadLetterId = exchange.getVariable(GatewayNames.DEAD_LETTER_ID, String.class);
-        boolean serverSide = error.status() >= 500 || error.status() == 408;
+        boolean serverSide = error.serverSide();
         String requestId = GatewayNames.requestId(exchange);
         String incident = deadLetterId != null ? deadLetterId : serverSide ? requestId : null;
         if (serverSide) {

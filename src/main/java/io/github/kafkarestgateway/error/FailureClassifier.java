@@ -22,7 +22,7 @@ public class FailureClassifier implements Processor {
         GatewayException failure = ErrorResponse.toGatewayException(caught);
         exchange.setVariable(GatewayNames.FAILURE, failure);
         exchange.setVariable(GatewayNames.FAILURE_STATUS, failure.status());
-        boolean serverSide = failure.status() >= 500 || failure.status() == 408;
+        boolean serverSide = failure.serverSide();
         exchange.setVariable(GatewayNames.SERVER_FAILURE, serverSide);
         exchange.setVariable(GatewayNames.DEAD_LETTER, serverSide && !failure.beforeAcceptance()
                 && exchange.getVariable(GatewayNames.DEAD_LETTER_ID) == null);

@@ -46,6 +46,11 @@ public class GatewayException extends RuntimeException {
         return refusal;
     }
 
+    /** Whether the failure is the gateway's or the cluster's (408, 5xx) rather than the request's. */
+    public boolean serverSide() {
+        return status >= 500 || status == 408;
+    }
+
     /** Whether the request was refused before it was accepted (never kept as a dead letter). */
     public boolean beforeAcceptance() {
         return beforeAcceptance;

@@ -20,9 +20,10 @@ public final class OpenApiDocument implements Processor {
 
     static final String RESOURCE = "openapi/gateway-api.yaml";
 
-    private boolean asJson;
     /** Read when the bean is made, so that a missing document stops the start, not a request. */
-    private String body = read(false);
+    private final String yaml = read();
+    private boolean asJson;
+    private String body = yaml;
 
     /** {@code yaml} (the default) or {@code json}. */
     public void setFormat(String format) {
@@ -30,7 +31,7 @@ public final class OpenApiDocument implements Processor {
             throw new IllegalArgumentException("format is yaml or json, not " + format);
         }
         asJson = "json".equals(format);
-        body = read(asJson);
+        body = asJson ? toJson(yaml) : yaml;
     }
 
     @Override
@@ -40,15 +41,19 @@ public final class OpenApiDocument implements Processor {
         exchange.getMessage().setBody(body);
     }
 
-    private static String read(boolean asJson) {
+    private static String read() {
         try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("No " + RESOURCE + " on the classpath");
             }
-            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (!asJson) {
-                return yaml;
-            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String toJson(String yaml) {
+        try {
             Object tree = new Load(LoadSettings.builder().build()).loadFromString(yaml);
             return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
         } catch (IOException e) {

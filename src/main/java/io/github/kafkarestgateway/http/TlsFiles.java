@@ -25,18 +25,18 @@ public final class TlsFiles {
         String clientCa = settings.string(HttpSettings.TLS_CLIENT_CA);
         String clientAuth = settings.string(HttpSettings.TLS_CLIENT_AUTH);
         String certificate = settings.string(HttpSettings.TLS_CERTIFICATE);
-        Path clientCaFile = clientCa.isBlank() ? null : Path.of(clientCa.trim());
+        Path clientCaFile = clientCa.isEmpty() ? null : Path.of(clientCa);
         if (clientCaFile != null && !Files.exists(clientCaFile)) {
             LOG.info("No client CA at {}: client certificates are not used", clientCaFile.toAbsolutePath());
             clientCaFile = null;
         }
-        if (!certificate.isBlank()) {
-            return new GatewayHttpServer.Tls(null, null, Path.of(certificate.trim()),
-                    Path.of(settings.string(HttpSettings.TLS_PRIVATE_KEY).trim()), clientCaFile, clientAuth.trim());
+        if (!certificate.isEmpty()) {
+            return new GatewayHttpServer.Tls(null, null, Path.of(certificate),
+                    Path.of(settings.string(HttpSettings.TLS_PRIVATE_KEY)), clientCaFile, clientAuth);
         }
         Path store = Path.of(settings.string(HttpSettings.TLS_KEYSTORE));
         return new GatewayHttpServer.Tls(store, keyStorePassword(store,
-                settings.string(HttpSettings.TLS_KEYSTORE_PASSWORD)), null, null, clientCaFile, clientAuth.trim());
+                settings.string(HttpSettings.TLS_KEYSTORE_PASSWORD)), null, null, clientCaFile, clientAuth);
     }
 
     private static String keyStorePassword(Path store, String given) throws IOException {

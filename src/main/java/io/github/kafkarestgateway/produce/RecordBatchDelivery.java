@@ -112,8 +112,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             allOk = false;
             Throwable failure = (Throwable) outcomes[i];
             GatewayException error = ErrorResponse.toGatewayException(ErrorResponse.unwrap(failure));
-            String incident = error.status() >= 500 || error.status() == 408
-                    ? keep(exchange, topic, records.get(i), error) : null;
+            String incident = error.serverSide() ? keep(exchange, topic, records.get(i), error) : null;
             if (!batch) {
                 if (incident != null) {
                     exchange.setVariable(GatewayNames.DEAD_LETTER_ID, incident);
