@@ -1,6 +1,8 @@
 package io.github.kafkarestgateway.http;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,20 +33,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestObserver {
 
-    /** RoutingContext data the consumer fills from the exchange for the log line. */
-    static final String PRINCIPAL = "gateway.principal";
-    static final String AUTH_METHOD = "gateway.authMethod";
-    static final String TOPIC = "gateway.topic";
-    static final String PARTITION = "gateway.partition";
-    static final String OFFSET = "gateway.offset";
-    /** The topic as a metric label: only a topic that exists and the caller may use, so labels stay bounded. */
-    static final String METRIC_TOPIC = "gateway.metricTopic";
-    static final String ACK_NANOS = "gateway.ackNanos";
-    static final String VALUE_BYTES = "gateway.valueBytes";
-    /** What happened beyond the status: dead-lettered, quota, load, blocked. */
-    static final String OUTCOME = "gateway.outcome";
-    /** The message of an error answer. */
-    static final String ERROR = "gateway.error";
+    /**
+     * What the route found out about a request, for its log line and metrics, handed over by the consumer in one
+     * piece (RoutingContext data under {@link #FACTS}) when it answers. Any field may be null.
+     *
+     * @param metricTopic the topic as a metric label: only a topic that exists and the caller may use, so that labels
+     *                    stay bounded
+     * @param outcome     what happened beyond the status: dead-lettered, quota, load, blocked
+     * @param error       the message of an error answer
+     */
+    public record Facts(String principal, String authMethod, String topic, String metricTopic, Integer partition,
+                        Long offset, Long ackNanos, Integer valueBytes, String outcome, String error) {
+
+        static final Facts NONE = new Facts(null, null, null, null, null, null, null, null, null, null);
+
+        /** An answer given before any route ran (an HTTP-level refusal), with its error message. */
+        public static Facts error(String message) {
+            return new Facts(null, null, null, null, null, null, null, null, null, message);
+        }
+    }
+
+    /** RoutingContext data: the {@link Facts} of the request. */
+    static final String FACTS = "gateway.facts";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -80,10 +90,15 @@ public final class RequestObserver {
         String requestId = id;
         ctx.addEndHandler(done -> {
             long nanos = System.nanoTime() - start;
-            metrics.request(ctx.get(METRIC_TOPIC), ctx.response().getStatusCode(), ctx.get(AUTH_METHOD),
-                    ctx.request().bytesRead(), ctx.get(VALUE_BYTES), nanos, ctx.get(ACK_NANOS), ctx.get(OUTCOME));
+            Facts facts = ctx.get(FACTS);
+            if (facts == null) {
+                facts = Facts.NONE;
+            }
+            int status = ctx.response().getStatusCode();
+            metrics.request(facts.metricTopic(), status, facts.authMethod(), ctx.request().bytesRead(),
+                    facts.valueBytes(), nanos, facts.ackNanos(), facts.outcome());
             if (enabled && LOG.isInfoEnabled()) {
-                String line = line(ctx, requestId, nanos);
+                String line = line(ctx, requestId, nanos, status, facts);
                 if (pendingLines.incrementAndGet() > MAX_PENDING_LINES) {
                     pendingLines.decrementAndGet();
                     droppedLines.incrementAndGet();
@@ -121,38 +136,66 @@ public final class RequestObserver {
         }
     }
 
-    private static String line(RoutingContext ctx, String id, long nanos) {
+    private static String line(RoutingContext ctx, String id, long nanos, int status, Facts facts) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
-        StringBuilder line = new StringBuilder(256).append('{');
-        field(line, "time", Instant.now().toString());
+        StringBuilder line = new StringBuilder(320).append('{');
+        time(line);
         field(line, "requestId", id);
         field(line, "method", request.method().name());
         field(line, "path", request.path());
-        number(line, "status", response.getStatusCode());
-        field(line, "error", ctx.get(ERROR));
-        field(line, "principal", ctx.get(PRINCIPAL));
-        field(line, "authMethod", ctx.get(AUTH_METHOD));
-        field(line, "topic", ctx.get(TOPIC));
-        number(line, "bytesIn", request.bytesRead());
-        number(line, "bytesOut", response.bytesWritten());
-        number(line, "latencyMs", nanos / 1_000_000.0);
-        Object partition = ctx.get(PARTITION);
-        if (partition != null) {
-            number(line, "partition", partition);
-            number(line, "offset", ctx.get(OFFSET));
+        line.append("\"status\":").append(status).append(',');
+        field(line, "error", facts.error());
+        field(line, "principal", facts.principal());
+        field(line, "authMethod", facts.authMethod());
+        field(line, "topic", facts.topic());
+        line.append("\"bytesIn\":").append(request.bytesRead())
+                .append(",\"bytesOut\":").append(response.bytesWritten())
+                .append(",\"latencyMs\":").append(nanos / 1_000_000.0);
+        if (facts.partition() != null) {
+            line.append(",\"partition\":").append(facts.partition().intValue());
+            if (facts.offset() != null) {
+                line.append(",\"offset\":").append(facts.offset().longValue());
+            }
         }
-        line.setLength(line.length() - 1);
         return line.append('}').toString();
     }
 
-    private static void field(StringBuilder line, String name, Object value) {
-        if (value == null) {
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+    /** The current second as text, formatted once per second rather than once per line. */
+    private static volatile Second second = new Second(Long.MIN_VALUE, "");
+
+    /** {@code "time":"2026-12-02T10:15:30.123Z",} (UTC, milliseconds). */
+    private static void time(StringBuilder line) {
+        long millis = System.currentTimeMillis();
+        long epochSecond = Math.floorDiv(millis, 1000);
+        Second now = second;
+        if (now.epochSecond() != epochSecond) {
+            now = new Second(epochSecond, SECOND.format(Instant.ofEpochSecond(epochSecond)));
+            second = now;
+        }
+        int ms = (int) Math.floorMod(millis, 1000);
+        line.append("\"time\":\"").append(now.text()).append('.')
+                .append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10))
+                .append("Z\",");
+    }
+
+    private static void field(StringBuilder line, String name, String text) {
+        if (text == null) {
             return;
         }
         line.append('"').append(name).append("\":\"");
-        String text = value.toString();
-        for (int i = 0; i < text.length(); i++) {
+        int clean = 0;
+        while (clean < text.length() && !needsEscape(text.charAt(clean))) {
+            clean++;
+        }
+        // most values need no escaping: appended whole
+        line.append(text, 0, clean);
+        for (int i = clean; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
                 line.append('\\').append(c);
@@ -165,10 +208,8 @@ public final class RequestObserver {
         line.append("\",");
     }
 
-    private static void number(StringBuilder line, String name, Object value) {
-        if (value != null) {
-            line.append('"').append(name).append("\":").append(value).append(',');
-        }
+    private static boolean needsEscape(char c) {
+        return c == '"' || c == '\\' || c < 0x20;
     }
 
     /** Short, unique, cheap request ids: a random prefix per process and a counter. */
