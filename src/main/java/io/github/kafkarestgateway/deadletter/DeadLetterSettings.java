@@ -24,7 +24,7 @@ public final class DeadLetterSettings {
     public static final Setting AUTO_REPLAY_PERIOD_MS = Setting.of("gateway.dead-letter.auto-replay-period-ms", "30000",
             "Period in ms of the automatic replay.");
     public static final Setting THREADS = Setting.of("gateway.dead-letter.threads", "4",
-            "Threads that write dead letters, off the Kafka client's thread.");
+            "Threads that write dead letters, off the event loops and the Kafka client's thread.");
     public static final Setting QUEUE_SIZE = Setting.of("gateway.dead-letter.queue-size", "10000",
             "Failed requests waiting for those threads at most.");
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * run its route on the HTTP event loop instead of being handed to a worker thread, which saves a thread switch per
  * request; otherwise it runs on a worker thread, where waiting is harmless.
  * <p>
- * It creates the component's producers (as Camel's default factory does) to look into them: the partitions the
+ * It creates the component's producers (as Camel's default factory does, each wrapped in a
+ * {@link ContextCallbackProducer}, so that acknowledgements complete on the request's event loop) to look into them: the partitions the
  * producer knows come from its metadata, which the client keeps private (read once by reflection; when that fails,
  * every request runs on a worker thread), the free buffer from its {@code buffer-available-bytes} metric.
  */
@@ -62,7 +63,7 @@ public final class KafkaSendGate extends DefaultKafkaClientFactory {
             blind = true;
             LOG.warn("Cannot look into the Kafka producer ({}): every request runs on a worker thread", e.toString());
         }
-        return producer;
+        return new ContextCallbackProducer<>(producer);
     }
 
     /** True when a send of a record of about this many bytes to this topic would not wait. */

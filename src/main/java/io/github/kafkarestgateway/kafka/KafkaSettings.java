@@ -46,7 +46,8 @@ public final class KafkaSettings {
             "Producer batching delay in ms.");
     public static final Setting WORKER_POOL = Setting.of("camel.component.kafka.worker-pool",
             "#class:io.github.kafkarestgateway.kafka.AckThreadExecutor",
-            "Where an acknowledged exchange continues: the Kafka client's thread.");
+            "Where an acknowledged exchange continues: the thread the acknowledgement is handed to, the request's"
+                    + " event loop.");
 
     public static final Setting EMBEDDED_DATA_DIR = Setting.of("gateway.embedded-kafka.data-dir", "data/kafka",
             "Data directory of the embedded broker, kept across restarts.");
