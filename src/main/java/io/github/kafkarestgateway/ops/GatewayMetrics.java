@@ -72,26 +72,22 @@ public final class GatewayMetrics {
                                  DistributionSummary valueBytes) {
     }
 
-    private final Map<String, RequestMeters> byKind = new ConcurrentHashMap<>();
+    /** A kind of request: its meters are found by this key (no text built per request). */
+    private record Kind(String topic, int status, String authMethod) {
+    }
+
+    private final Map<Kind, RequestMeters> byKind = new ConcurrentHashMap<>();
 
     /** One answered request. */
     public void request(String topic, int status, String authMethod, long bytes, Integer valueBytes, long nanos, Long ackNanos,
                  String outcome) {
         String topicLabel = topic == null ? "-" : topic;
         String method = authMethod == null ? "none" : authMethod;
-        RequestMeters meters = byKind.computeIfAbsent(topicLabel + '\u0000' + status + '\u0000' + method, kind ->
-                new RequestMeters(
-                        Counter.builder("gateway.requests").description("Answered requests")
-                                .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method", method)
-                                .register(registry),
-                        DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes")
-                                .description("Request body sizes").tags("topic", topicLabel).register(registry),
-                        Timer.builder("gateway.request.duration").description("From request to answer")
-                                .tags("status_class", status / 100 + "xx").publishPercentileHistogram()
-                                .register(registry),
-                        DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
-                                .description("Values of the records produced").tags("topic", topicLabel)
-                                .register(registry)));
+        Kind kind = new Kind(topicLabel, status, method);
+        RequestMeters meters = byKind.get(kind);
+        if (meters == null) {
+            meters = byKind.computeIfAbsent(kind, this::register);
+        }
         meters.requests().increment();
         meters.bytes().record(bytes);
         meters.duration().record(nanos, TimeUnit.NANOSECONDS);
@@ -110,6 +106,24 @@ public final class GatewayMetrics {
             Counter.builder("gateway.rate.limited").description("Requests refused by a quota, the load bound or"
                     + " the failed-authentication limit").tags("kind", outcome).register(registry).increment();
         }
+    }
+
+    private RequestMeters register(Kind kind) {
+        String topicLabel = kind.topic();
+        int status = kind.status();
+        String method = kind.authMethod();
+        return new RequestMeters(
+                Counter.builder("gateway.requests").description("Answered requests")
+                        .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method", method)
+                        .register(registry),
+                DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes")
+                        .description("Request body sizes").tags("topic", topicLabel).register(registry),
+                Timer.builder("gateway.request.duration").description("From request to answer")
+                        .tags("status_class", status / 100 + "xx").publishPercentileHistogram()
+                        .register(registry),
+                DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
+                        .description("Values of the records produced").tags("topic", topicLabel)
+                        .register(registry));
     }
 
     /** The count of dead letters re-delivered (or found delivered) by a replay. */

@@ -3,7 +3,6 @@ package io.github.kafkarestgateway.produce;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,7 +20,6 @@ import org.apache.camel.Processor;
  */
 public class RequestValidator implements Processor {
 
-    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> TEXT_TYPES = Set.of(
             "text/plain", "application/octet-stream", "text/xml", "application/xml",
             "application/vnd.ibm-event-streams.text.v1", "vnd.ibm-event-streams.text.v1",
@@ -73,7 +71,17 @@ public class RequestValidator implements Processor {
     }
 
     static boolean isLegalTopicName(String topic) {
-        return topic != null && LEGAL_TOPIC.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
+        if (topic == null || topic.isEmpty() || topic.length() > 249 || topic.equals(".") || topic.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The media type without parameters (such as charset), lower case; empty when absent. */
