@@ -7,7 +7,9 @@
 # their ratios to the raw producer and to the floor, and writes it to
 # bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
 # BENCH_WARMUP (s, default 30), BENCH_GATEWAY_HEAP (default 192m), BENCH_GATEWAY_OPTS (more JVM options), BENCH_JFR=1 (a Java Flight Recording of the
-# gateway, and its hottest methods, next to the results).
+# gateway, and its hottest methods, next to the results), BENCH_PROFILE=1 (async-profiler's CPU samples of the second
+# round of the floor and of the gateway at 50 and 200 connections: the hottest methods in µs per request, and the
+# collapsed stacks in bench/target/run/*.collapsed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -85,6 +87,34 @@ rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$measured/status"; }
 offsets() { java -cp "$tools" org.apache.kafka.tools.GetOffsetShell --bootstrap-server localhost:$port --topic "$BENCH_TOPIC" \
   2>/dev/null | awk -F: '{s += $3} END {print s + 0}'; }
 
+# BENCH_PROFILE=1: async-profiler (from Maven Central, bench/pom.xml), attached for one measured round
+profiler=""
+if [[ "${BENCH_PROFILE:-0}" == 1 ]]; then
+  case "$(uname -m)" in x86_64) platform=linux-x64 ;; aarch64) platform=linux-arm64 ;; *) platform="" ;; esac
+  jar=$(ls "$root"/bench/target/tools/async-profiler-*.jar | head -1)
+  (cd "$work" && jar xf "$jar" "$platform/libasyncProfiler.so")
+  profiler="$work/$platform/libasyncProfiler.so"
+fi
+profiles=()
+profile_start() { # pid
+  [[ -z "$profiler" ]] || java -cp "$root/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$1" \
+    "$profiler" "start,event=cpu,interval=1ms" > /dev/null
+}
+profile_stop() { # pid file-name label; after run_load: the hottest methods (self time) in µs per request of that round
+  [[ -n "$profiler" ]] || return 0
+  local file="$work/$2.collapsed"
+  java -cp "$root/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$1" "$profiler" \
+    "stop,file=$file,collapsed" > /dev/null
+  local top
+  top=$(awk -v n="$requests" '{c = $NF; t += c; k = $0; sub(/ [0-9]+$/, "", k); m = split(k, f, ";"); self[f[m]] += c}
+    END {printf "%.1f us of CPU per request in all\n", t * 1000 / n; for (x in self) printf "%7.2f %s\n", self[x] * 1000 / n, x}' \
+    "$file" | sort -rn | head -31) || true  # head ends sort early
+  profiles+=("$3 (async-profiler, CPU every 1 ms, self time in µs per request):
+\`\`\`
+$top
+\`\`\`")
+}
+
 rows=()
 declare -A floor_rps floor_p99
 run_load() { # label script connections records-per-request [floor key]; sets rps, p99
@@ -124,7 +154,9 @@ echo "bench: warming up the floor relay (${warmup}s)"
 wrk -t2 -c50 -d"${warmup}s" -s bench/post.lua "https://localhost:$https" > /dev/null
 for connections in 50 200; do
   for round in 1 2; do
+    if [[ $round == 2 && $connections == 50 ]]; then profile_start $measured; fi
     run_load "floor relay: single 1 KB, ${connections} connections, round $round" bench/post.lua $connections 1
+    if [[ $round == 2 && $connections == 50 ]]; then profile_stop $measured floor-50 "Floor relay, 50 connections, round 2"; fi
     # the floor is the better of its rounds: the higher rate, and the lower p99
     if [[ -z "${floor_rps[$connections]:-}" || $rps -gt ${floor_rps[$connections]} ]]; then floor_rps[$connections]=$rps; fi
     if [[ -z "${floor_p99[$connections]:-}" || $p99 -lt ${floor_p99[$connections]} ]]; then floor_p99[$connections]=$p99; fi
@@ -145,7 +177,9 @@ echo "bench: warming up the gateway (${warmup}s)"
 wrk -t2 -c50 -d"${warmup}s" -s bench/post.lua "https://localhost:$https" > /dev/null
 for connections in 50 200; do
   for round in 1 2; do
+    if [[ $round == 2 ]]; then profile_start $measured; fi
     run_load "single 1 KB, ${connections} connections, round $round" bench/post.lua $connections 1 $connections
+    if [[ $round == 2 ]]; then profile_stop $measured gateway-$connections "Gateway, ${connections} connections, round 2"; fi
   done
 done
 echo "bench: warming up batches (${warmup}s)"
@@ -198,6 +232,11 @@ Hottest methods (JFR CPU samples, top frame):
 \`\`\`
 $hot
 \`\`\`"
+fi
+if [[ ${#profiles[@]} -gt 0 ]]; then
+  report="$report
+
+$(printf '%s\n\n' "${profiles[@]}")"
 fi
 echo
 echo "$report"
