@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A/B of two builds of the gateway on this machine: bash bench/ab.sh <checkout A> <checkout B>
+# (e.g. a `git worktree` of the base commit and this tree). Both gateways run at once on one broker, in the
+# production settings of bench/run.sh; single-record loads alternate A B B A (ROUNDS times), so that the machine's
+# drift and the order of the loads hit both alike (run one after the other, the second looked 15 % worse on the same
+# code). Prints requests/s, CPU µs per request and p99 µs of each load, and the means. Settings: ROUNDS (default 3),
+# CONNS (50), DUR (s per load, 15), WARM (s, 25), A_OPTS / B_OPTS (JVM options of one side, e.g.
+# -Dgateway.http.event-loops=2 to compare settings on one build). Needs bench/target/tools (bash bench/run.sh once).
+set -euo pipefail
+A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); rounds=${ROUNDS:-3}; conns=${CONNS:-50}; dur=${DUR:-15}; warm=${WARM:-25}
+cd "$(dirname "$0")/.."
+for dir in "$A" "$B"; do (cd "$dir" && mvn -q -B -DskipTests package); done
+work=$PWD/bench/target/ab; rm -rf $work; mkdir -p $work
+port=19092; controller=19093
+pids=(); cleanup() { for p in "${pids[@]}"; do kill $p 2>/dev/null||true; done; wait 2>/dev/null||true; }; trap cleanup EXIT
+tools="$PWD/bench/target/tools/*"
+java -Xms1g -Xmx1g -cp "$A/target/classes:$A/target/dependency/*" io.github.kafkarestgateway.kafka.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 & pids+=($!)
+until grep -q "broker ready" $work/broker.log; do sleep 1; done
+java -cp "$tools" org.apache.kafka.tools.TopicCommand --bootstrap-server localhost:$port --create --topic bench --partitions 1 --replication-factor 1 >/dev/null
+jvm=(-Xms192m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k -Dio.netty.allocator.maxOrder=9)
+key=$(java -cp "$A/target/classes:$A/target/dependency/*" io.github.kafkarestgateway.auth.CredentialsTool create --name bench --role writer --topic bench --keys-file $work/keys.json | sed -n 's/.*stored): //p')
+export BENCH_API_KEY=$key BENCH_TOPIC=bench
+declare -A gpid
+for side in A B; do
+  dir=${!side}; p=$([[ $side == A ]] && echo 19443 || echo 19444); mp=$([[ $side == A ]] && echo 19445 || echo 19446)
+  (cd $dir && MALLOC_ARENA_MAX=2 exec java "${jvm[@]}" ${GW_OPTS:-} $(eval echo \${${side}_OPTS:-}) -cp "$dir/target/classes:$dir/target/dependency/*" -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$p \
+    -Dgateway.auth.keys-file=$work/keys.json -Dgateway.auth.create-dev-key=false -Dgateway.dead-letter.journal=$work/dl-$side/journal.jsonl \
+    io.github.kafkarestgateway.GatewayMain > $work/gateway-$side.log 2>&1) & gpid[$side]=$!; pids+=($!)
+done
+for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); until curl -skf https://localhost:$p/ready >/dev/null 2>&1; do sleep 0.2; done; done
+cpu() { awk '{print $14 + $15}' /proc/$1/stat; }
+load() { # side
+  local p=$([[ $1 == A ]] && echo 19443 || echo 19444) g=${gpid[$1]}
+  local b=$(cpu $g); out=$(wrk -t2 -c$conns -d${dur}s --timeout 10s -s bench/post.lua https://localhost:$p); local a=$(cpu $g)
+  line=$(echo "$out" | grep '^RESULT'); ok=$(echo "$line" | sed -E 's/.* ok=([0-9]+).*/\1/'); us=$(echo "$line" | sed -E 's/.* duration_us=([0-9]+).*/\1/'); p99=$(echo "$line" | sed -E 's/.* p99_us=([0-9]+).*/\1/')
+  echo "$1 $(awk -v n=$ok -v u=$us 'BEGIN{printf "%.0f", n/(u/1e6)}') $(awk -v d=$((a-b)) -v n=$ok 'BEGIN{printf "%.1f", d/100*1e6/n}') $p99"
+}
+for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); wrk -t2 -c50 -d${warm}s -s bench/post.lua https://localhost:$p >/dev/null; done
+res=()
+for r in $(seq 1 $rounds); do for s in A B B A; do sleep 3; res+=("$(load $s)"); done; done
+printf '%s\n' "${res[@]}" | awk '{n[$1]++; rps[$1]+=$2; cpu[$1]+=$3; print "  " $0} END {for (s in n) printf "%s mean: %.0f req/s, %.1f us/req\n", s, rps[s]/n[s], cpu[s]/n[s]}'
