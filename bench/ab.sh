@@ -17,7 +17,8 @@ tools="$PWD/bench/target/tools/*"
 java -Xms1g -Xmx1g -cp "$A/target/classes:$A/target/dependency/*" io.github.kafkarestgateway.kafka.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 & pids+=($!)
 until grep -q "broker ready" $work/broker.log; do sleep 1; done
 java -cp "$tools" org.apache.kafka.tools.TopicCommand --bootstrap-server localhost:$port --create --topic bench --partitions 1 --replication-factor 1 >/dev/null
-jvm=(-Xms192m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k -Dio.netty.allocator.maxOrder=9)
+# the JVM settings of the run command (pom.xml, gateway.jvm-options), as bench/run.sh uses them
+read -ra jvm <<< "$(sed -n 's:.*<gateway.jvm-options>\(-[^<]*\)</gateway.jvm-options>.*:\1:p' pom.xml | head -1)"
 key=$(java -cp "$A/target/classes:$A/target/dependency/*" io.github.kafkarestgateway.auth.CredentialsTool create --name bench --role writer --topic bench --keys-file $work/keys.json | sed -n 's/.*stored): //p')
 export BENCH_API_KEY=$key BENCH_TOPIC=bench
 declare -A gpid

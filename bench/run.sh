@@ -61,9 +61,10 @@ raw_mbs=$(echo "$raw" | sed -E 's/.*\(([0-9.]+) MB\/sec\).*/\1/')
 raw_p50=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 50th.*/\1/')
 raw_p99=$(echo "$raw" | sed -E 's/.* ([0-9]+) ms 99th.*/\1/')
 
-# the JVM settings README recommends: those of the run command (pom.xml, gateway.jvm-options; keep them alike)
-jvm=(-Xms$heap -Xmx$heap -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=64m
-  -XX:MaxMetaspaceSize=128m -Xss512k -Dio.netty.allocator.maxOrder=9)
+# the JVM settings README recommends: those of the run command, read from pom.xml (gateway.jvm-options); the heap
+# last, so that BENCH_GATEWAY_HEAP wins
+read -ra jvm <<< "$(sed -n 's:.*<gateway.jvm-options>\(-[^<]*\)</gateway.jvm-options>.*:\1:p' pom.xml | head -1)"
+jvm+=(-Xms$heap -Xmx$heap)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
 start_gateway() { # log classpath [more JVM options]; sets gateway, waits until ready

@@ -1,11 +1,11 @@
 package io.github.kafkarestgateway.http;
 
-import io.github.kafkarestgateway.error.ErrorBody;
-import io.github.kafkarestgateway.error.GatewayException;
-import io.github.kafkarestgateway.names.GatewayNames;
 import java.util.List;
 import java.util.Map;
 
+import io.github.kafkarestgateway.error.ErrorBody;
+import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where the kafka component continues an exchange once the broker acknowledged it: on the thread the acknowledgement
- * is handed to, the event loop of the request that sent the record ({@link ContextCallbackProducer}). Camel's default hands every acknowledged record to a pool thread, which costs a thread switch per
- * request; what follows the send in the produce routes is short and never blocks (the answer is written on the
- * request's event loop, failures are kept on a thread of the dead-letter route), so the switch buys nothing.
+ * is handed to, the event loop of the request that sent the record ({@link ContextCallbackProducer}). Camel's default
+ * hands every acknowledged record to a pool thread, which costs a thread switch per request; what follows the send in
+ * the produce routes is short and never blocks (failures are kept on a thread of the dead-letter route), so the switch
+ * buys nothing.
  */
 public final class AckThreadExecutor extends AbstractExecutorService {
 

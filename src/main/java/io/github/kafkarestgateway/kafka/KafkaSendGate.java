@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * request; otherwise it runs on a worker thread, where waiting is harmless.
  * <p>
  * It creates the component's producers (as Camel's default factory does, each wrapped in a
- * {@link ContextCallbackProducer}, so that acknowledgements complete on the request's event loop) to look into them: the partitions the
- * producer knows come from its metadata, which the client keeps private (read once by reflection; when that fails,
+ * {@link ContextCallbackProducer}, so that acknowledgements complete on the request's event loop) to look into them:
+ * the partitions the producer knows come from its metadata, which the client keeps private (read once by reflection; when that fails,
  * every request runs on a worker thread), the free buffer from its {@code buffer-available-bytes} metric.
  */
 public final class KafkaSendGate extends DefaultKafkaClientFactory {

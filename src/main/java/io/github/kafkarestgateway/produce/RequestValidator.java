@@ -12,6 +12,7 @@ import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.kafka.common.internals.Topic;
 
 /**
  * Checks what the Event Streams v1 API checks before producing: URI length, topic name, content type, body present
@@ -70,18 +71,9 @@ public class RequestValidator implements Processor {
         exchange.getMessage().setBody(value);
     }
 
+    /** Kafka's own rule for topic names (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'). */
     static boolean isLegalTopicName(String topic) {
-        if (topic == null || topic.isEmpty() || topic.length() > 249 || topic.equals(".") || topic.equals("..")) {
-            return false;
-        }
-        for (int i = 0; i < topic.length(); i++) {
-            char c = topic.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                    || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return topic != null && Topic.isValid(topic);
     }
 
     /** The media type without parameters (such as charset), lower case; empty when absent. */
