@@ -1,12 +1,20 @@
 package io.github.kafkarestgateway;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
 
 import io.github.kafkarestgateway.admission.AdmissionSettings;
 import io.github.kafkarestgateway.admission.Backpressure;
@@ -53,6 +61,12 @@ import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.produce.RecordBatchDelivery;
 import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
+import io.github.kafkarestgateway.schema.ApplySchema;
+import io.github.kafkarestgateway.schema.ResolveSchema;
+import io.github.kafkarestgateway.schema.SchemaCatalog;
+import io.github.kafkarestgateway.schema.SchemaRegistryClient;
+import io.github.kafkarestgateway.schema.SchemaSettings;
+import io.github.kafkarestgateway.settings.PemTrust;
 import io.github.kafkarestgateway.settings.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -198,7 +212,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "storeOnDeadLetterTopic", kafkaDeadLetters);
         bind(context, "listDeadLetterEntries", new ListDeadLetterEntries(journal));
         bind(context, "replayPendingDeadLetters", new ReplayPendingDeadLetters(replayer));
-        bind(context, "checkReadiness", new ReadinessCheck(admin, journal, continuation, checkTimeoutMs));
+        ReadinessCheck readiness = new ReadinessCheck(admin, journal, continuation, checkTimeoutMs);
+        bind(context, "checkReadiness", readiness);
+        bindSchemas(context, settings, continuation, readiness);
 
         Path keys = Path.of(keysFile);
         String newKey = null;
@@ -303,6 +319,38 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** Binds a bean that the routes refer to by name (routes/README.md lists them all). */
+    /** The schema steps of the v1 route: with a registry configured, they look schemas up and apply them. */
+    private static void bindSchemas(CamelContext context, Settings settings, Executor continuation,
+                                    ReadinessCheck readiness) {
+        String url = settings.string(SchemaSettings.REGISTRY_URL).trim();
+        long backoffMs = settings.longValue(SchemaSettings.REGISTRY_UNAVAILABLE_BACKOFF_MS);
+        List<String> enforced = Arrays.stream(settings.string(SchemaSettings.ENFORCE).split(","))
+                .map(String::trim).filter(pattern -> !pattern.isEmpty()).toList();
+        SchemaCatalog catalog = null;
+        if (!url.isEmpty()) {
+            URI registry = URI.create(url);
+            String caCertificate = settings.string(SchemaSettings.REGISTRY_CA_CERTIFICATE).trim();
+            SSLContext trust;
+            try {
+                trust = caCertificate.isEmpty() ? null : PemTrust.sslContext(Path.of(caCertificate));
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("gateway.schema-registry.ca-certificate: cannot read "
+                        + caCertificate + ": " + e.getMessage(), e);
+            }
+            SchemaRegistryClient client = new SchemaRegistryClient(registry, SchemaRegistryClient.apicurioApiOf(registry),
+                    settings.string(SchemaSettings.REGISTRY_USERNAME).trim(),
+                    settings.string(SchemaSettings.REGISTRY_PASSWORD), trust,
+                    Duration.ofMillis(settings.longValue(SchemaSettings.REGISTRY_TIMEOUT_MS)), continuation);
+            catalog = new SchemaCatalog(client, settings.longValue(SchemaSettings.CACHE_SIZE),
+                    settings.longValue(SchemaSettings.CACHE_REFRESH_MS),
+                    settings.longValue(SchemaSettings.CACHE_MISSING_MS), backoffMs, continuation);
+            readiness.reportRegistry(client::ping);
+        }
+        bind(context, "resolveSchema", new ResolveSchema(catalog, enforced, continuation, backoffMs));
+        bind(context, "applySchema", new ApplySchema(ApplySchema.headerStyle(settings.string(SchemaSettings.HEADERS)),
+                ApplySchema.wireFormat(settings.string(SchemaSettings.WIRE_FORMAT))));
+    }
+
     private static void bind(CamelContext context, String name, Object bean) {
         context.getRegistry().bind(name, bean);
     }

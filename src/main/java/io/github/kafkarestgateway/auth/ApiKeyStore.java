@@ -61,14 +61,19 @@ public final class ApiKeyStore {
         }
 
         public boolean mayProduceTo(String topic) {
-            for (String pattern : topicPatterns) {
-                if (pattern.equals("*") || pattern.equals(topic)
-                        || pattern.endsWith("*") && topic.startsWith(pattern.substring(0, pattern.length() - 1))) {
-                    return true;
-                }
-            }
-            return false;
+            return anyMatches(topicPatterns, topic);
         }
+    }
+
+    /** Whether a topic matches one of these patterns: a name, a prefix ending in {@code *}, or {@code *} for all. */
+    public static boolean anyMatches(Iterable<String> topicPatterns, String topic) {
+        for (String pattern : topicPatterns) {
+            if (pattern.equals("*") || pattern.equals(topic)
+                    || pattern.endsWith("*") && topic.startsWith(pattern.substring(0, pattern.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record Snapshot(Map<String, Principal> byHash, Map<String, String> hashByName,

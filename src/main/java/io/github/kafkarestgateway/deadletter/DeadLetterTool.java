@@ -1,6 +1,5 @@
 package io.github.kafkarestgateway.deadletter;
 
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,16 +7,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import io.github.kafkarestgateway.settings.PemTrust;
 
 /**
  * The operator command for dead letters, a client of the gateway's operator endpoints:
@@ -70,7 +65,7 @@ public final class DeadLetterTool {
             return usage(err, "an operator API key is needed: --key or GATEWAY_API_KEY");
         }
         try {
-            HttpClient client = HttpClient.newBuilder().sslContext(trusting(Path.of(caCert)))
+            HttpClient client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(Path.of(caCert)))
                     .connectTimeout(Duration.ofSeconds(10)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/admin/dead-letters"
                             + ("replay".equals(command) ? "/replay" : query)))
@@ -88,22 +83,6 @@ public final class DeadLetterTool {
             err.println("dead letters: " + e);
             return 1;
         }
-    }
-
-    private static SSLContext trusting(Path caCert) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caCert)) {
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, factory.getTrustManagers(), null);
-        return ssl;
     }
 
     private static int usage(PrintStream err, String problem) {

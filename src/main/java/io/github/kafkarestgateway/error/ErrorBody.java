@@ -18,6 +18,12 @@ public final class ErrorBody {
 
     /** The body; kafkaErrorCode, topic and incident are left out when null. */
     public static String json(int status, String message, Integer kafkaErrorCode, String topic, String incident) {
+        return json(status, message, kafkaErrorCode, topic, incident, null);
+    }
+
+    /** The body; kafkaErrorCode, topic, incident and schema are left out when null. */
+    public static String json(int status, String message, Integer kafkaErrorCode, String topic, String incident,
+                              String schema) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("error_code", status);
         root.put("message", message);
@@ -32,6 +38,9 @@ public final class ErrorBody {
         }
         if (incident != null) {
             error.put("incident", incident);
+        }
+        if (schema != null) {
+            error.put("schema", schema);
         }
         try {
             return MAPPER.writeValueAsString(root);

@@ -62,7 +62,8 @@ public class ErrorResponse implements Processor {
                 ? ErrorBody.v2Json(error.status(), error.code(), error.getMessage(), error.target(),
                         incident != null ? incident : requestId)
                 : ErrorBody.json(error.status(), error.getMessage(), error.kafkaErrorCode(),
-                        error.status() == 404 || error.kafkaErrorCode() != null ? topic : null, incident));
+                        error.status() == 404 && error.schema() == null || error.kafkaErrorCode() != null ? topic : null,
+                        incident, error.schema()));
     }
 
     /** Maps a failure to the Event Streams status codes. */

@@ -15,6 +15,7 @@ public class GatewayException extends RuntimeException {
     private final boolean beforeAcceptance;
     private String code;
     private String target;
+    private String schema;
 
     public GatewayException(int status, String message) {
         this(status, message, null, Map.of(), null);
@@ -62,6 +63,17 @@ public class GatewayException extends RuntimeException {
         e.code = code;
         e.target = target;
         return e;
+    }
+
+    /** The same failure, about a schema: the answer's {@code error.schema} names it ({@code subject/version}). */
+    public GatewayException aboutSchema(String schema) {
+        this.schema = schema;
+        return this;
+    }
+
+    /** The schema the failure is about, or null. */
+    public String schema() {
+        return schema;
     }
 
     /** The v2 error code, or null for the one that follows from the status. */

@@ -2,7 +2,10 @@ package io.github.kafkarestgateway.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
+import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
@@ -56,5 +59,24 @@ public final class HttpRequests {
         } catch (IllegalArgumentException badEscape) {
             return raw;
         }
+    }
+
+    /** The media type without parameters (such as charset), lower case; empty when absent. */
+    public static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return type.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** A query parameter given at most once (names are case-sensitive, as Event Streams prints them), or null. */
+    public static String queryParam(HttpServerRequest request, String name) {
+        List<String> values = request.params().getAll(name);
+        if (values.size() > 1) {
+            throw new GatewayException(400, "The query parameter '" + name + "' is given more than once");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 }

@@ -59,6 +59,15 @@ public final class GatewayNames {
     /** Variable: the nanoseconds from send to the broker's acknowledgement. */
     public static final String ACK_NANOS = "ackNanos";
 
+    /** Variable: a remark the 200 answer carries as Event Streams' {@code Comment} (a deprecated schema), or null. */
+    public static final String ANSWER_COMMENT = "answerComment";
+
+    // --- schemas
+    /** Variable: the schema the record is produced with, a {@code schema.RegisteredSchema}, or null for none. */
+    public static final String SCHEMA = "schema";
+    /** Variable: true when the value must be checked against {@link #SCHEMA} (schemavalidation=true, enforced topic). */
+    public static final String SCHEMA_VALIDATION = "schemaValidation";
+
     // --- Idempotency-Key
     /** Request header: the caller's idempotency key. */
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";

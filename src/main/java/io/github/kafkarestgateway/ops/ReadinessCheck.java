@@ -2,6 +2,7 @@ package io.github.kafkarestgateway.ops;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +33,9 @@ public class ReadinessCheck extends AsyncProcessorSupport {
     private final int timeoutMs;
     private volatile CompletableFuture<String> kafka;
     private volatile long kafkaCheckedAt;
+    private Supplier<CompletableFuture<Void>> registry;
+    private volatile CompletableFuture<String> registryCheck;
+    private volatile long registryCheckedAt;
 
     public ReadinessCheck(Admin admin, DeadLetterJournal journal, Executor continuation, int timeoutMs) {
         this.admin = admin;
@@ -40,9 +44,19 @@ public class ReadinessCheck extends AsyncProcessorSupport {
         this.timeoutMs = timeoutMs;
     }
 
+    /**
+     * Reports the schema registry too (check {@code schemaRegistry}), without making the gateway unready when it does
+     * not answer: records without a schema need no registry, and cached schemas go on working.
+     */
+    public void reportRegistry(Supplier<CompletableFuture<Void>> ping) {
+        this.registry = ping;
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        kafkaProblem().whenCompleteAsync((kafkaProblem, ignored) -> {
+        kafkaProblem().thenCombine(registryProblem(), (kafkaProblem, registryProblem) -> new String[] {kafkaProblem,
+                registryProblem}).whenCompleteAsync((problems, ignored) -> {
+            String kafkaProblem = problems[0];
             String storeProblem = journal.problem();
             boolean stopping = !exchange.getContext().isStarted() || exchange.getContext().isStopping();
             ObjectNode root = MAPPER.createObjectNode();
@@ -51,6 +65,9 @@ public class ReadinessCheck extends AsyncProcessorSupport {
             check(checks, "kafka", kafkaProblem);
             check(checks, "deadLetterStore", storeProblem);
             check(checks, "shutdown", stopping ? "the gateway is shutting down" : null);
+            if (registry != null) {
+                check(checks, "schemaRegistry", problems[1]);
+            }
             // Camel's own readiness checks (context, routes, Kafka producer), each by its id
             boolean camelUp = true;
             if (!stopping) {
@@ -85,6 +102,23 @@ public class ReadinessCheck extends AsyncProcessorSupport {
                 .handle((id, failure) -> failure == null ? null
                         : "Kafka does not answer: " + ErrorResponse.unwrap(failure).getMessage());
         kafka = check;
+        return check;
+    }
+
+    private CompletableFuture<String> registryProblem() {
+        if (registry == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long now = System.currentTimeMillis();
+        CompletableFuture<String> last = registryCheck;
+        if (last != null && (!last.isDone() || now - registryCheckedAt < 1000)) {
+            return last;
+        }
+        registryCheckedAt = now;
+        CompletableFuture<String> check = registry.get().handle((ok, failure) -> failure == null ? null
+                : "The schema registry does not answer: " + ErrorResponse.unwrap(failure).getMessage()
+                        + " (cached schemas go on working)");
+        registryCheck = check;
         return check;
     }
 

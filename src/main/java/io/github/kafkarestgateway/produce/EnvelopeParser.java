@@ -42,7 +42,7 @@ public class EnvelopeParser implements Processor {
                     + " and '-'", "topic_name");
         }
         exchange.setVariable(GatewayNames.TOPIC, topic);
-        String mediaType = RequestValidator.mediaType(HttpRequests.of(exchange).getHeader("Content-Type"));
+        String mediaType = HttpRequests.mediaType(HttpRequests.of(exchange).getHeader("Content-Type"));
         if (!mediaType.equals("application/json")) {
             throw GatewayException.v2(415, null, "The v2 API takes application/json", null);
         }

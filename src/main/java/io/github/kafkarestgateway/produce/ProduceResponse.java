@@ -2,6 +2,7 @@ package io.github.kafkarestgateway.produce;
 
 import java.util.List;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.github.kafkarestgateway.names.GatewayNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -11,7 +12,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Answers 200 with the Event Streams body {@code {"metadata":{"topic","partition","offset","timestamp"}}} from the
- * broker's acknowledgement, and leaves no internal header on the HTTP response.
+ * broker's acknowledgement (with {@code Comment} when the schema is deprecated), and leaves no internal header on the
+ * HTTP response.
  */
 public class ProduceResponse implements Processor {
 
@@ -34,10 +36,17 @@ public class ProduceResponse implements Processor {
         String body = "{\"metadata\":{\"topic\":\"" + record.topic()
                 + "\",\"partition\":" + record.partition()
                 + ",\"offset\":" + record.offset()
-                + ",\"timestamp\":\"" + record.timestamp() + "\"}}";
+                + ",\"timestamp\":\"" + record.timestamp() + "\"}"
+                + comment(exchange.getVariable(GatewayNames.ANSWER_COMMENT, String.class)) + "}";
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(body);
+    }
+
+    /** Event Streams' {@code Comment} field (v1.1.0: why the schema is deprecated), or nothing. */
+    private static String comment(String comment) {
+        return comment == null ? ""
+                : ",\"Comment\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(comment)) + "\"";
     }
 }

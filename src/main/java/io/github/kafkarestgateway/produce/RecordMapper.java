@@ -3,7 +3,6 @@ package io.github.kafkarestgateway.produce;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,14 +45,14 @@ public class RecordMapper implements Processor {
     }
 
     private byte[] key(HttpServerRequest request) {
-        String text = single(request, "key");
+        String text = HttpRequests.queryParam(request, "key");
         if (text == null && !keyHeader.isEmpty()) {
             text = request.getHeader(keyHeader);
         }
         if (text == null) {
             return null;
         }
-        String keyType = single(request, "keyType");
+        String keyType = HttpRequests.queryParam(request, "keyType");
         byte[] key;
         if (keyType == null || keyType.equals("text")) {
             key = text.getBytes(StandardCharsets.UTF_8);
@@ -72,7 +71,7 @@ public class RecordMapper implements Processor {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         // exchange headers are case-insensitive, so names must be unique regardless of case
         Map<String, Boolean> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        String query = single(request, "headers");
+        String query = HttpRequests.queryParam(request, "headers");
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split(",", -1)) {
                 int colon = pair.indexOf(':');
@@ -120,14 +119,6 @@ public class RecordMapper implements Processor {
         } catch (IllegalArgumentException e) {
             throw new GatewayException(400, "Invalid " + what + ": binary values must be hex (base16) encoded");
         }
-    }
-
-    private static String single(HttpServerRequest request, String param) {
-        List<String> values = request.params().getAll(param);
-        if (values.size() > 1) {
-            throw new GatewayException(400, "The query parameter '" + param + "' is given more than once");
-        }
-        return values.isEmpty() ? null : values.get(0);
     }
 
     /** The request header whose value is the key when the query has no {@code key}; empty for none. */

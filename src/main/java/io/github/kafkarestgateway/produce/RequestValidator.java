@@ -1,7 +1,6 @@
 package io.github.kafkarestgateway.produce;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -46,7 +45,7 @@ public class RequestValidator implements Processor {
         exchange.setVariable(GatewayNames.TOPIC, topic);
 
         String contentType = request.getHeader("Content-Type");
-        String mediaType = mediaType(contentType);
+        String mediaType = HttpRequests.mediaType(contentType);
         boolean json = JSON_TYPES.contains(mediaType);
         if (!json && !TEXT_TYPES.contains(mediaType)) {
             throw new GatewayException(415, mediaType.isEmpty()
@@ -74,16 +73,6 @@ public class RequestValidator implements Processor {
     /** Kafka's own rule for topic names (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'; not '.' or '..'). */
     static boolean isLegalTopicName(String topic) {
         return topic != null && Topic.isValid(topic);
-    }
-
-    /** The media type without parameters (such as charset), lower case; empty when absent. */
-    public static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semicolon = contentType.indexOf(';');
-        String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-        return type.trim().toLowerCase(Locale.ROOT);
     }
 
     /** One complete JSON value and nothing after it, parsed as a stream without building a tree. */

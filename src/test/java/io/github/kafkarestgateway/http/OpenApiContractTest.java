@@ -9,16 +9,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import io.github.kafkarestgateway.deadletter.DeadLetterTest;
 import io.github.kafkarestgateway.produce.RequestValidator;
 import io.github.kafkarestgateway.testing.HoldingInterceptor;
@@ -272,16 +272,16 @@ class OpenApiContractTest {
         if (documented.has("$ref")) {
             documented = resolve(documented.get("$ref").asText());
         }
-        String mediaType = RequestValidator.mediaType(contentType);
+        String mediaType = HttpRequests.mediaType(contentType);
         JsonNode content = documented.get("content").get(mediaType);
         assertNotNull(content, status + " answered as " + contentType + ", documented as " + documented.get("content"));
         if (mediaType.equals("application/json")) {
             ObjectNode schema = TestGateway.JSON.createObjectNode();
             schema.set("components", doc().get("components"));
             schema.setAll((ObjectNode) content.get("schema"));
-            JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
-            Set<ValidationMessage> problems = validator.validate(TestGateway.JSON.readTree(body));
-            assertEquals(Set.of(), problems, method + " " + path + " " + status + " " + body);
+            Schema validator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema);
+            List<com.networknt.schema.Error> problems = validator.validate(TestGateway.JSON.readTree(body));
+            assertEquals(List.of(), problems, method + " " + path + " " + status + " " + body);
         }
         SEEN.add(method + " " + path + " " + status);
     }

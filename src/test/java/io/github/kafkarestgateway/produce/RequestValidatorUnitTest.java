@@ -3,6 +3,7 @@ package io.github.kafkarestgateway.produce;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.github.kafkarestgateway.http.HttpRequests;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.testing.FakeHttpRequest;
@@ -200,10 +201,10 @@ class RequestValidatorUnitTest {
         assertTrue(RequestValidator.isJson(bytes("{\"a\":1}")));
         assertFalse(RequestValidator.isJson(new byte[0]));
         assertFalse(RequestValidator.isJson(bytes("1 2")));
-        assertEquals("", RequestValidator.mediaType(null));
-        assertEquals("", RequestValidator.mediaType(" ; charset=x"));
-        assertEquals("text/plain", RequestValidator.mediaType(" Text/Plain ; charset=x"));
-        assertEquals("application/json", RequestValidator.mediaType("application/JSON"));
+        assertEquals("", HttpRequests.mediaType(null));
+        assertEquals("", HttpRequests.mediaType(" ; charset=x"));
+        assertEquals("text/plain", HttpRequests.mediaType(" Text/Plain ; charset=x"));
+        assertEquals("application/json", HttpRequests.mediaType("application/JSON"));
     }
 
     @Test

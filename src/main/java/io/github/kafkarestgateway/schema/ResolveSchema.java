@@ -1,0 +1,165 @@
+package io.github.kafkarestgateway.schema;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+import io.github.kafkarestgateway.auth.ApiKeyStore;
+import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.names.GatewayNames;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * Works out which schema a v1 request produces with, and looks it up without blocking a thread: the query's
+ * {@code schemaname} and {@code schemaversion} (latest when no version is given), as Event Streams v1.1.0 takes them,
+ * or, on a topic of {@code gateway.schema.enforce}, the latest version of the subject {@code <topic>-value}. Sets the
+ * variables {@code schema} and {@code schemaValidation} (true with {@code schemavalidation=true} and on enforced
+ * topics), and {@code answerComment} for a deprecated version. A request that names no schema, on a topic that is not
+ * enforced, passes untouched. Answers: 400 for a malformed name or version or when no registry is configured, 404
+ * for an unknown schema or version, 503 (with {@code Retry-After}) when the registry does not answer and the schema is
+ * not cached.
+ */
+public class ResolveSchema extends AsyncProcessorSupport {
+
+    /** Subject names the gateway asks for: no path characters, no blanks, bounded. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern VERSION = Pattern.compile("latest|[1-9][0-9]{0,8}");
+
+    private final SchemaCatalog catalog;
+    private final List<String> enforcedTopics;
+    private final Executor continuation;
+    private final String retryAfterSeconds;
+
+    /**
+     * @param catalog        the registry's schemas, or null when no registry is configured
+     * @param enforcedTopics topic patterns whose records must validate
+     * @param continuation   where a request goes on after the registry answered
+     * @param retryAfterMs   the {@code Retry-After} of a 503
+     */
+    public ResolveSchema(SchemaCatalog catalog, List<String> enforcedTopics, Executor continuation, long retryAfterMs) {
+        if (catalog == null && !enforcedTopics.isEmpty()) {
+            throw new IllegalArgumentException("gateway.schema.enforce needs a schema registry"
+                    + " (gateway.schema-registry.url)");
+        }
+        this.catalog = catalog;
+        this.enforcedTopics = List.copyOf(enforcedTopics);
+        this.continuation = continuation;
+        this.retryAfterSeconds = String.valueOf(Math.max(1, (retryAfterMs + 999) / 1000));
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        String subject;
+        String version;
+        boolean validate;
+        boolean named;
+        try {
+            HttpServerRequest request = HttpRequests.of(exchange);
+            String name = HttpRequests.queryParam(request, "schemaname");
+            String askedVersion = HttpRequests.queryParam(request, "schemaversion");
+            validate = flag(HttpRequests.queryParam(request, "schemavalidation"));
+            String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
+            boolean enforced = !enforcedTopics.isEmpty() && ApiKeyStore.anyMatches(enforcedTopics, topic);
+            named = name != null;
+            if (name == null) {
+                if (askedVersion != null) {
+                    throw new GatewayException(400, "schemaversion needs schemaname");
+                }
+                if (!enforced) {
+                    if (validate) {
+                        throw new GatewayException(400, "schemavalidation=true needs schemaname");
+                    }
+                    callback.done(true);
+                    return true;
+                }
+                subject = topic + "-value";
+                version = "latest";
+            } else {
+                if (!NAME.matcher(name).matches()) {
+                    throw new GatewayException(400, "Invalid schemaname: 1 to 200 characters among a-z, A-Z, 0-9,"
+                            + " '.', '_' and '-'");
+                }
+                version = askedVersion == null ? "latest" : askedVersion;
+                if (!VERSION.matcher(version).matches()) {
+                    throw new GatewayException(400, "Invalid schemaversion: a version number or 'latest'")
+                            .aboutSchema(name);
+                }
+                subject = name;
+            }
+            if (catalog == null) {
+                throw new GatewayException(400, "Schemas are not available: the gateway has no schema registry"
+                        + " configured (gateway.schema-registry.url)").aboutSchema(name);
+            }
+            validate |= enforced;
+        } catch (GatewayException refused) {
+            exchange.setException(refused);
+            callback.done(true);
+            return true;
+        }
+        boolean check = validate;
+        boolean byName = named;
+        Optional<SchemaCatalog.Entry> cached = catalog.cached(subject, version);
+        if (cached.isPresent()) {
+            apply(exchange, subject, version, byName, check, cached.get());
+            callback.done(true);
+            return true;
+        }
+        catalog.lookup(subject, version).whenCompleteAsync((entry, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                exchange.setException(new GatewayException(503, "The schema registry is unavailable: schema '"
+                        + subject + "' could not be looked up (" + cause.getMessage() + ")", null,
+                        Map.of("Retry-After", retryAfterSeconds), cause).aboutSchema(subject));
+            } else {
+                apply(exchange, subject, version, byName, check, entry);
+            }
+            callback.done(false);
+        }, continuation);
+        return false;
+    }
+
+    private static void apply(Exchange exchange, String subject, String version, boolean named, boolean validate,
+                              SchemaCatalog.Entry entry) {
+        if (entry.problem() != null) {
+            exchange.setException(new GatewayException(400, "Schema '" + subject + "' version " + version
+                    + " cannot be used: " + entry.problem()).aboutSchema(subject));
+            return;
+        }
+        RegisteredSchema schema = entry.schema();
+        if (schema == null && !named) {
+            String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
+            exchange.setException(new GatewayException(400, "Topic '" + topic + "' takes only records with a schema:"
+                    + " name one (schemaname), or register subject '" + subject + "'").aboutSchema(subject));
+            return;
+        }
+        if (schema == null) {
+            exchange.setException(new GatewayException(404, version.equals("latest")
+                    ? "Schema '" + subject + "' does not exist"
+                    : "Schema '" + subject + "' version " + version + " does not exist").aboutSchema(subject));
+            return;
+        }
+        exchange.setVariable(GatewayNames.SCHEMA, schema);
+        exchange.setVariable(GatewayNames.SCHEMA_VALIDATION, validate);
+        if (schema.deprecated()) {
+            exchange.setVariable(GatewayNames.ANSWER_COMMENT, "Schema '" + schema.subject() + "' version "
+                    + schema.version() + " is deprecated");
+        }
+    }
+
+    private static boolean flag(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new GatewayException(400, "Invalid schemavalidation '" + value + "': true or false");
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.kafkarestgateway.schema;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+/**
+ * The schemas the gateway has looked up, in a bounded cache (Caffeine): each subject and version is asked of the
+ * registry once, and concurrent requests for one share that call. A cached schema is asked again in the background
+ * after {@code refreshMs} (so a new latest version, or a deprecation, is seen within that bound) and is kept when the
+ * registry does not answer then, so that cached schemas go on working through a registry outage. A subject or version
+ * the registry does not have is remembered for {@code missingMs}, so that requests naming one do not each reach the
+ * registry. After the registry failed to answer, uncached lookups fail at once for {@code backoffMs}.
+ */
+public final class SchemaCatalog {
+
+    /** What a lookup found: a schema, nothing ({@code schema} and {@code problem} null), or an unusable schema. */
+    public record Entry(RegisteredSchema schema, String problem) {
+        static final Entry MISSING = new Entry(null, null);
+    }
+
+    private record Key(String subject, String version) {
+    }
+
+    private final AsyncLoadingCache<Key, Entry> cache;
+    private final long backoffMs;
+    private volatile long unreachableUntil;
+
+    public SchemaCatalog(SchemaRegistryClient client, long maxEntries, long refreshMs, long missingMs, long backoffMs,
+                         Executor executor) {
+        this.backoffMs = backoffMs;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .executor(executor)
+                .refreshAfterWrite(Duration.ofMillis(refreshMs))
+                .expireAfter(Expiry.<Key, Entry>writing((key, entry) -> entry.schema() != null
+                        ? Duration.ofDays(365 * 100) : Duration.ofMillis(missingMs)))
+                .buildAsync((key, ignored) -> client.lookup(key.subject(), key.version())
+                        .handle((found, failure) -> {
+                            if (failure == null) {
+                                return found.map(schema -> new Entry(schema, null)).orElse(Entry.MISSING);
+                            }
+                            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                            if (cause instanceof IllegalArgumentException unusable) {
+                                return new Entry(null, unusable.getMessage());
+                            }
+                            unreachableUntil = System.currentTimeMillis() + this.backoffMs;
+                            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+                        }));
+    }
+
+    /** The entry when it is cached, without waiting; empty when it must be looked up. */
+    public Optional<Entry> cached(String subject, String version) {
+        CompletableFuture<Entry> known = cache.getIfPresent(new Key(subject, version));
+        if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
+            // the loader's own refresh keeps it current; reading through get() starts that refresh when it is due
+            return Optional.of(cache.get(new Key(subject, version)).getNow(known.join()));
+        }
+        return Optional.empty();
+    }
+
+    /** Looks the subject and version up, from the cache or the registry. */
+    public CompletableFuture<Entry> lookup(String subject, String version) {
+        if (unreachableUntil > System.currentTimeMillis() && cache.getIfPresent(new Key(subject, version)) == null) {
+            return CompletableFuture.failedFuture(new RegistryUnavailableException(
+                    "the schema registry did not answer a moment ago", null));
+        }
+        return cache.get(new Key(subject, version));
+    }
+}
