@@ -43,9 +43,14 @@ public final class AvroFormat implements SchemaFormat {
     }
 
     private final Schema schema;
+    /** Avro's readers and writers are not for concurrent use, and building one (its fast reader) costs more than a read. */
+    private final ThreadLocal<GenericDatumReader<Object>> readers;
+    private final ThreadLocal<GenericDatumWriter<Object>> writers;
 
     private AvroFormat(Schema schema) {
         this.schema = schema;
+        this.readers = ThreadLocal.withInitial(() -> new GenericDatumReader<>(schema));
+        this.writers = ThreadLocal.withInitial(() -> new GenericDatumWriter<>(schema));
     }
 
     /** Parses the schema text of the registry; a text that is no Avro schema is an {@link IllegalArgumentException}. */
@@ -66,7 +71,7 @@ public final class AvroFormat implements SchemaFormat {
         Object datum;
         try {
             // Avro's fast reader first; only a value that fails is read again, slowly, to name the failing field
-            datum = read(new GenericDatumReader<>(schema), value, json);
+            datum = read(readers.get(), value, json);
         } catch (IOException | RuntimeException e) {
             PathTrackingReader reader = new PathTrackingReader(schema);
             try {
@@ -104,7 +109,7 @@ public final class AvroFormat implements SchemaFormat {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            new GenericDatumWriter<>(schema).write(datum, encoder);
+            writers.get().write(datum, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

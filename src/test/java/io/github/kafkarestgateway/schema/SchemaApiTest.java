@@ -212,7 +212,7 @@ class SchemaApiTest {
 
     @Test
     void anEnforcedTopicTakesOnlyRecordsOfItsSubject() throws Exception {
-        String topic = TestKafka.createTopic("enforced");
+        String topic = TestKafka.createTopic(subject("enforced"));
         String records = "/topics/" + topic + "/records";
         JsonNode noSubject = assertError(gateway.post(records, "application/json", bytes(VALID_ORDER_JSON)), 400);
         assertEquals(topic + "-value", noSubject.get("error").get("schema").asText(), noSubject.toString());
