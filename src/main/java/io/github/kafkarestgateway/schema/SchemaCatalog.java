@@ -69,7 +69,7 @@ public final class SchemaCatalog {
     public CompletableFuture<Entry> lookup(String subject, String version) {
         if (unreachableUntil > System.currentTimeMillis() && cache.getIfPresent(new Key(subject, version)) == null) {
             return CompletableFuture.failedFuture(new RegistryUnavailableException(
-                    "the schema registry did not answer a moment ago", null));
+                    "the registry did not answer a moment ago", null));
         }
         return cache.get(new Key(subject, version));
     }

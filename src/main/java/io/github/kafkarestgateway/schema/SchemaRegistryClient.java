@@ -1,10 +1,12 @@
 package io.github.kafkarestgateway.schema;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -131,8 +133,10 @@ public final class SchemaRegistryClient {
                 .handle((answer, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        throw new RegistryUnavailableException("the schema registry did not answer (" + cause + ")",
-                                cause);
+                        throw new RegistryUnavailableException(cause instanceof HttpTimeoutException
+                                ? "the registry did not answer within " + timeout.toMillis() + " ms"
+                                : cause instanceof ConnectException ? "the registry refused the connection"
+                                : "the registry could not be reached", cause);
                     }
                     return answer;
                 });
@@ -140,16 +144,16 @@ public final class SchemaRegistryClient {
 
     private static JsonNode parse(HttpResponse<byte[]> answer, URI uri) {
         if (answer.statusCode() != 200) {
-            throw new RegistryUnavailableException("the schema registry answered " + answer.statusCode() + " to GET "
+            throw new RegistryUnavailableException("the registry answered " + answer.statusCode() + " to GET "
                     + uri.getPath(), null);
         }
         if (answer.body().length > MAX_ANSWER_BYTES) {
-            throw new RegistryUnavailableException("the schema registry's answer is larger than 1 MB", null);
+            throw new RegistryUnavailableException("the registry's answer is larger than 1 MB", null);
         }
         try {
             return JSON.readTree(answer.body());
         } catch (java.io.IOException e) {
-            throw new RegistryUnavailableException("the schema registry's answer is not JSON", e);
+            throw new RegistryUnavailableException("the registry's answer is not JSON", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.kafkarestgateway.schema;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.PausableProxy;
 import io.github.kafkarestgateway.testing.TestGateway;
 import io.github.kafkarestgateway.testing.TestKafka;
 import io.github.kafkarestgateway.testing.TestRegistry;
@@ -300,5 +302,62 @@ class SchemaApiTest {
         assertEquals("UP", TestGateway.json(ready).get("checks").get("schemaRegistry").get("status").asText());
         HttpResponse<String> plain = TestGateway.shared().send(TestGateway.shared().request("/ready").GET().build());
         assertFalse(TestGateway.json(plain).get("checks").has("schemaRegistry"), plain.body());
+    }
+
+    @Test
+    void whenTheRegistryStopsAnsweringCachedSchemasGoOnAndUncachedOnesAre503InBound() throws Exception {
+        String cached = subject("order");
+        String uncached = subject("order");
+        TestRegistry.register(cached, "AVRO", ORDER);
+        TestRegistry.register(uncached, "AVRO", ORDER);
+        URI registry = URI.create(TestRegistry.url());
+        try (PausableProxy proxy = PausableProxy.inFrontOf(registry.getHost(), registry.getPort());
+             TestGateway behindProxy = TestGateway.start(Map.of("gateway.schema-registry.url",
+                     "http://127.0.0.1:" + proxy.port() + registry.getPath(),
+                     "gateway.schema-registry.timeout-ms", "1500"))) {
+            String topic = TestKafka.createTopic("schema");
+            String records = "/topics/" + topic + "/records?schemavalidation=true&schemaname=";
+            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
+                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+                    .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
+
+            proxy.pause();
+            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
+                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+                    .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
+            long start = System.nanoTime();
+            HttpResponse<String> refused = behindProxy.post(records + uncached, "application/json",
+                    bytes(VALID_ORDER_JSON));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            JsonNode body = assertError(refused, 503);
+            assertEquals(uncached, body.get("error").get("schema").asText(), body.toString());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            assertTrue(tookMs < 5000, "503 after " + tookMs + " ms, beyond the 1.5 s bound");
+            // right after a failed call, uncached lookups are refused at once, without waiting for the registry
+            long again = System.nanoTime();
+            assertError(behindProxy.post(records + uncached, "application/json", bytes(VALID_ORDER_JSON)), 503);
+            assertTrue((System.nanoTime() - again) / 1_000_000 < 1000, "the backoff answers at once");
+            HttpResponse<String> ready = behindProxy.send(behindProxy.request("/ready").GET().build());
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertEquals("DOWN", TestGateway.json(ready).get("checks").get("schemaRegistry").get("status").asText(),
+                    ready.body());
+
+            proxy.resume();
+            HttpResponse<String> answer = awaitStatus(behindProxy, records + uncached, 200);
+            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
+                    .header(ApplySchema.ES_SCHEMA_ID, uncached).header(ApplySchema.ES_SCHEMA_VERSION, "1").in(answer);
+        }
+    }
+
+    private static HttpResponse<String> awaitStatus(TestGateway gateway, String path, int status)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            HttpResponse<String> answer = gateway.post(path, "application/json", bytes(VALID_ORDER_JSON));
+            if (answer.statusCode() == status || System.currentTimeMillis() > deadline) {
+                return answer;
+            }
+            Thread.sleep(200);
+        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder between clients and one broker listener that a test can pause: while paused, no byte passes in
  * either direction (connections stay open, new ones are accepted but hang), as when a network path or a broker stops
- * answering. Used to provoke produce timeouts against the shared broker.
+ * answering. Used to provoke produce timeouts against the shared broker, and a registry that stops answering.
  */
 public final class PausableProxy implements AutoCloseable {
 
@@ -30,6 +30,11 @@ public final class PausableProxy implements AutoCloseable {
         Thread acceptor = new Thread(this::accept, "proxy-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** A proxy on a free port of 127.0.0.1 in front of this address. */
+    public static PausableProxy inFrontOf(String host, int port) throws IOException {
+        return new PausableProxy(0, new InetSocketAddress(host, port));
     }
 
     public int port() {
