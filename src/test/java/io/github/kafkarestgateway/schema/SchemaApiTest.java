@@ -192,6 +192,12 @@ class SchemaApiTest {
                 "schemavalidation=true", "schemaname=" + subject + "&schemavalidation=yes"}) {
             assertError(gateway.post(records + "?" + query, "application/json", bytes(VALID_ORDER_JSON)), 400);
         }
+        // a schema of a type the gateway does not validate is refused, never produced without its check
+        String proto = subject("proto");
+        TestRegistry.register(proto, "PROTOBUF", "syntax = \"proto3\"; message Order { string id = 1; }");
+        JsonNode unusable = assertError(gateway.post(records + "?schemaname=" + proto, "application/json",
+                bytes(VALID_ORDER_JSON)), 400);
+        assertTrue(unusable.get("message").asText().contains("PROTOBUF"), unusable.toString());
         assertTrue(TestKafka.allRecords(topic).isEmpty());
     }
 
