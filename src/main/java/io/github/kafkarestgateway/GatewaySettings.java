@@ -11,6 +11,7 @@ import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.produce.ProduceSettings;
+import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.Setting;
 
 /**
@@ -20,8 +21,8 @@ import io.github.kafkarestgateway.settings.Setting;
 public final class GatewaySettings {
 
     public static final List<Setting> ALL = Stream.of(HttpSettings.ALL, AuthSettings.ALL, AdmissionSettings.ALL,
-            ProduceSettings.ALL, IdempotencySettings.ALL, DeadLetterSettings.ALL, KafkaSettings.ALL, OpsSettings.ALL,
-            MainSettings.ALL).flatMap(List::stream).toList();
+            ProduceSettings.ALL, IdempotencySettings.ALL, DeadLetterSettings.ALL, KafkaSettings.ALL,
+            SchemaSettings.ALL, OpsSettings.ALL, MainSettings.ALL).flatMap(List::stream).toList();
 
     private GatewaySettings() {
     }

@@ -30,7 +30,7 @@ class ArchitectureTest {
     static final List<List<String>> ORDER = List.of(
             List.of(""),
             List.of("produce", "idempotency", "admission"),
-            List.of("auth"),
+            List.of("auth", "schema"),
             List.of("http"),
             List.of("ops"),
             List.of("deadletter"),

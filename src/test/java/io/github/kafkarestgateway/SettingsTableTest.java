@@ -28,6 +28,7 @@ import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.produce.ProduceSettings;
+import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.Setting;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class SettingsTableTest {
     private static final Pattern ONE_KEY = Pattern.compile("`([^`\\s,]+)`");
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(HttpSettings.class, AuthSettings.class,
             AdmissionSettings.class, ProduceSettings.class, IdempotencySettings.class, DeadLetterSettings.class,
-            KafkaSettings.class, OpsSettings.class, MainSettings.class);
+            KafkaSettings.class, SchemaSettings.class, OpsSettings.class, MainSettings.class);
 
     @Test
     void applicationPropertiesTheReadmeTableAndTheRoutesAgreeWithTheSettingsClasses() throws IOException {
