@@ -90,6 +90,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
     /** How the banner describes the cluster (set by the run command when it starts the embedded broker). */
     static final String KAFKA_DESCRIPTION = "gateway.kafka.description";
+    /** How the banner describes the schema registry (set by the run command when it starts the embedded one). */
+    static final String SCHEMA_REGISTRY_DESCRIPTION = "gateway.schema-registry.description";
     /**
      * The v1 produce route's path: its steps never wait except in the kafka component's send (and with an
      * Idempotency-Key, whose store has a producer of its own), so its requests run on the event loop when
@@ -143,6 +145,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         long replayTimeoutMs = settings.longValue(DeadLetterSettings.REPLAY_TIMEOUT_MS);
         long replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
         int continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
+        String schemaRegistryUrl = settings.string(SchemaSettings.REGISTRY_URL);
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -286,6 +289,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
         String shownKey = newKey;
         String kafkaShown = kafkaDescription;
+        String schemasShown = schemaRegistryUrl.isEmpty() ? "" : context.getPropertiesComponent()
+                .resolveProperty(SCHEMA_REGISTRY_DESCRIPTION).orElse(schemaRegistryUrl);
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
@@ -294,12 +299,12 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, caCertificate);
+                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, schemasShown, caCertificate);
             }
         });
     }
 
-    private static void banner(String endpoint, String newKey, Path keys, String kafka,
+    private static void banner(String endpoint, String newKey, Path keys, String kafka, String schemas,
                                String caCertificate) {
         String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys + ")"
                 : "see " + keys + " (keys are stored hashed; delete the file to have a new dev key made and shown)";
@@ -312,6 +317,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "  Trust (PEM)  : " + ca,
                 "  API key      : " + key,
                 "  Kafka        : " + kafka,
+                schemas.isEmpty() ? "  Schemas      : none" : "  Schemas      : " + schemas,
                 "  Try it       : curl -X POST -H \"Authorization: Bearer " + curlKey + "\" -H \"Content-Type: text/plain\""
                         + " -H \"Accept: application/json\" -d 'test message' --cacert " + caCertificate
                         + " \"" + endpoint + "/topics/test-topic/records\"",

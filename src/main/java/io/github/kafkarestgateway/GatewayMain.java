@@ -5,6 +5,9 @@ import java.util.Map;
 
 import io.github.kafkarestgateway.kafka.EmbeddedKafka;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
+import io.github.kafkarestgateway.schema.ApicurioRegistry;
+import io.github.kafkarestgateway.schema.JavaRuntimes;
+import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.Settings;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -15,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the gateway: the routes and properties of {@code routes/} on Camel Main. When no Kafka cluster is configured,
- * it first starts the embedded single-node broker (the zero-setup run); Camel JBang runs the same routes against a
- * cluster it is given.
+ * it first starts the embedded single-node broker (the zero-setup run), and with
+ * {@code gateway.schema-registry.embedded=true} and no registry URL an Apicurio Registry beside it; Camel JBang runs the
+ * same routes against a cluster it is given.
  */
 public final class GatewayMain {
 
@@ -44,6 +48,7 @@ public final class GatewayMain {
         main.setPropertyPlaceholderLocations("file:" + routesDir + "/application.properties");
         main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.camel.yaml");
         main.addMainListener(new EmbeddedBrokerWhenNoCluster());
+        main.addMainListener(new EmbeddedRegistryWhenAsked());
     }
 
     /** Starts the embedded broker before the gateway is configured, when {@code kafka.bootstrap.servers} is empty. */
@@ -77,6 +82,45 @@ public final class GatewayMain {
             } catch (Exception e) {
                 throw new IllegalStateException("The embedded Kafka broker did not start", e);
             }
+        }
+    }
+
+    /**
+     * Starts the embedded Apicurio Registry before the gateway is configured, when
+     * {@code gateway.schema-registry.embedded} is on and {@code gateway.schema-registry.url} is empty.
+     */
+    static final class EmbeddedRegistryWhenAsked extends MainListenerSupport {
+
+        @Override
+        public void beforeConfigure(BaseMainSupport main) {
+            PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+            Settings settings = new Settings(properties);
+            if (!settings.bool(SchemaSettings.EMBEDDED) || !settings.string(SchemaSettings.REGISTRY_URL).isEmpty()) {
+                return;
+            }
+            Path dir = Path.of(settings.nonBlank(SchemaSettings.EMBEDDED_DIR));
+            int port = settings.integer(SchemaSettings.EMBEDDED_PORT);
+            JavaRuntimes.JavaRuntime java = new JavaRuntimes().find(ApicurioRegistry.JAVA_VERSION,
+                    settings.string(SchemaSettings.JAVA_HOME));
+            ApicurioRegistry registry = new ApicurioRegistry(dir, java.java(), port,
+                    dir.resolveSibling(dir.getFileName() + ".log"));
+            try {
+                registry.start();
+                main.getCamelContext().addService(new ServiceSupport() {
+                    @Override
+                    protected void doStop() {
+                        registry.close();
+                    }
+                }, true, true);
+            } catch (Exception e) {
+                registry.close();
+                throw new IllegalStateException("The embedded schema registry did not start (Java " + java.version()
+                        + " at " + java.home() + ")", e);
+            }
+            properties.addOverrideProperty(SchemaSettings.REGISTRY_URL.key(), registry.url());
+            properties.addOverrideProperty(GatewayConfiguration.SCHEMA_REGISTRY_DESCRIPTION, registry.url()
+                    + " (embedded Apicurio Registry, in memory, Java " + java.version() + "; its own API: "
+                    + registry.apiUrl() + ", docs " + registry.baseUrl() + "/apis)");
         }
     }
 }

@@ -6,8 +6,8 @@ import io.github.kafkarestgateway.settings.Setting;
 
 /**
  * Settings of schemas: the registry the gateway asks (by the Confluent-compatible API), how long it remembers what it
- * found, and what a record produced with a schema looks like (its headers, its framing), and which topics take only
- * records that validate.
+ * found, what a record produced with a schema looks like (its headers, its framing), which topics take only records
+ * that validate, and the embedded Apicurio Registry the run command can start beside the embedded broker.
  */
 public final class SchemaSettings {
 
@@ -42,9 +42,18 @@ public final class SchemaSettings {
             "Topics (names, prefix.* or *; comma-separated) whose every record must validate: against the named"
                     + " schema, else the latest version of <topic>-value; 400 otherwise.");
 
+    public static final Setting EMBEDDED = Setting.of("gateway.schema-registry.embedded", "false",
+            "The run command starts an Apicurio Registry (in memory) when no URL is set; mvn -Pregistry turns it on.");
+    public static final Setting EMBEDDED_DIR = Setting.of("gateway.schema-registry.embedded-dir",
+            "target/apicurio-registry", "The unpacked Apicurio Registry distribution (mvn -Pregistry unpacks it there).");
+    public static final Setting EMBEDDED_PORT = Setting.of("gateway.schema-registry.embedded-port", "8081",
+            "The embedded registry's HTTP port.");
+    public static final Setting JAVA_HOME = Setting.of("gateway.schema-registry.java-home", "",
+            "Java 21+ that runs the embedded registry; empty: JAVA_HOME, this JVM, then /usr/lib/jvm, newest first.");
+
     public static final List<Setting> ALL = List.of(REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD,
             REGISTRY_CA_CERTIFICATE, REGISTRY_TIMEOUT_MS, REGISTRY_UNAVAILABLE_BACKOFF_MS, CACHE_SIZE,
-            CACHE_REFRESH_MS, CACHE_MISSING_MS, HEADERS, WIRE_FORMAT, ENFORCE);
+            CACHE_REFRESH_MS, CACHE_MISSING_MS, HEADERS, WIRE_FORMAT, ENFORCE, EMBEDDED, EMBEDDED_DIR, EMBEDDED_PORT, JAVA_HOME);
 
     private SchemaSettings() {
     }

@@ -87,7 +87,7 @@ class SchemaApiTest {
     @Test
     void avroBinaryThatValidatesIsProducedUnchangedWithEventStreamsHeaders() throws Exception {
         String subject = subject("order");
-        TestRegistry.register(subject, "AVRO", ORDER);
+        TestRegistry.register(subject, ORDER, "AVRO");
         String topic = TestKafka.createTopic("schema");
         byte[] value = avroBinary(ORDER, VALID_ORDER_JSON);
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
@@ -103,7 +103,7 @@ class SchemaApiTest {
     @Test
     void avroJsonIsValidatedByAvrosJsonEncodingAndSentAsReceived() throws Exception {
         String subject = subject("order");
-        TestRegistry.register(subject, "AVRO", ORDER);
+        TestRegistry.register(subject, ORDER, "AVRO");
         String topic = TestKafka.createTopic("schema");
         // no version: the latest
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
@@ -118,7 +118,7 @@ class SchemaApiTest {
     @Test
     void anInvalidValueIsA400NamingTheFieldAndTheSchema() throws Exception {
         String subject = subject("order");
-        TestRegistry.register(subject, "AVRO", ORDER);
+        TestRegistry.register(subject, ORDER, "AVRO");
         String topic = TestKafka.createTopic("schema");
         String base = "/topics/" + topic + "/records?schemaname=" + subject + "&schemaversion=1&schemavalidation=true";
 
@@ -158,7 +158,7 @@ class SchemaApiTest {
     @Test
     void aJsonSchemaValidatesJsonBodiesAndNamesThePath() throws Exception {
         String subject = subject("json-order");
-        TestRegistry.register(subject, "JSON", ORDER_JSON_SCHEMA);
+        TestRegistry.register(subject, ORDER_JSON_SCHEMA, "JSON");
         String topic = TestKafka.createTopic("schema");
         String base = "/topics/" + topic + "/records?schemaname=" + subject + "&schemavalidation=true";
         String valid = "{\"id\":\"o-1\",\"amount\":3}";
@@ -177,7 +177,7 @@ class SchemaApiTest {
     @Test
     void unknownSchemasAndVersionsAre404AndMalformedReferences400() throws Exception {
         String subject = subject("order");
-        TestRegistry.register(subject, "AVRO", ORDER);
+        TestRegistry.register(subject, ORDER, "AVRO");
         String topic = TestKafka.createTopic("schema");
         String records = "/topics/" + topic + "/records";
         JsonNode unknown = assertError(gateway.post(records + "?schemaname=no-such-" + subject, "application/json",
@@ -194,7 +194,7 @@ class SchemaApiTest {
         }
         // a schema of a type the gateway does not validate is refused, never produced without its check
         String proto = subject("proto");
-        TestRegistry.register(proto, "PROTOBUF", "syntax = \"proto3\"; message Order { string id = 1; }");
+        TestRegistry.register(proto, "syntax = \"proto3\"; message Order { string id = 1; }", "PROTOBUF");
         JsonNode unusable = assertError(gateway.post(records + "?schemaname=" + proto, "application/json",
                 bytes(VALID_ORDER_JSON)), 400);
         assertTrue(unusable.get("message").asText().contains("PROTOBUF"), unusable.toString());
@@ -204,7 +204,7 @@ class SchemaApiTest {
     @Test
     void aDeprecatedVersionStillProducesAndTheAnswerSaysSo() throws Exception {
         String subject = subject("order");
-        TestRegistry.register(subject, "AVRO", ORDER);
+        TestRegistry.register(subject, ORDER, "AVRO");
         TestRegistry.deprecate(subject, 1);
         String topic = TestKafka.createTopic("schema");
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
@@ -225,7 +225,7 @@ class SchemaApiTest {
         JsonNode noSubject = assertError(gateway.post(records, "application/json", bytes(VALID_ORDER_JSON)), 400);
         assertEquals(topic + "-value", noSubject.get("error").get("schema").asText(), noSubject.toString());
 
-        TestRegistry.register(topic + "-value", "AVRO", ORDER);
+        TestRegistry.register(topic + "-value", ORDER, "AVRO");
         // the miss above is remembered for cache-missing-ms (5 s): wait until the subject is seen
         HttpResponse<String> answer = awaitNot400(records);
         Landed.expect(topic, VALID_ORDER_JSON)
@@ -255,7 +255,7 @@ class SchemaApiTest {
     @Test
     void theConfluentWireFormatIsReadByAvrosOwnReaderWithApicurioHeaders() throws Exception {
         String subject = subject("order");
-        int id = TestRegistry.register(subject, "AVRO", ORDER);
+        int id = TestRegistry.register(subject, ORDER, "AVRO");
         String topic = TestKafka.createTopic("schema");
         HttpResponse<String> answer = confluent.post("/topics/" + topic + "/records?schemaname=" + subject,
                 "application/json", bytes(VALID_ORDER_JSON));
@@ -314,8 +314,8 @@ class SchemaApiTest {
     void whenTheRegistryStopsAnsweringCachedSchemasGoOnAndUncachedOnesAre503InBound() throws Exception {
         String cached = subject("order");
         String uncached = subject("order");
-        TestRegistry.register(cached, "AVRO", ORDER);
-        TestRegistry.register(uncached, "AVRO", ORDER);
+        TestRegistry.register(cached, ORDER, "AVRO");
+        TestRegistry.register(uncached, ORDER, "AVRO");
         URI registry = URI.create(TestRegistry.url());
         try (PausableProxy proxy = PausableProxy.inFrontOf(registry.getHost(), registry.getPort());
              TestGateway behindProxy = TestGateway.start(Map.of("gateway.schema-registry.url",
