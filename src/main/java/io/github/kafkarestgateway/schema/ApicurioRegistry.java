@@ -68,6 +68,24 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Starts the process and waits until the registry answers; fails with the log's tail when it does not. */
+    /** The registry on its own (the benchmark's): {@code ApicurioRegistry <distribution> <port> <log file>}. */
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: ApicurioRegistry <distribution-dir> <port> <log-file>");
+            System.exit(2);
+        }
+        Path java = new JavaRuntimes().find(JAVA_VERSION, "").java();
+        ApicurioRegistry registry = new ApicurioRegistry(Path.of(args[0]), java, Integer.parseInt(args[1]),
+                Path.of(args[2])).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::close));
+        System.out.println("schema registry ready on " + registry.url());
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public synchronized ApicurioRegistry start() {
         if (process != null && process.isAlive()) {
             return this;
