@@ -47,7 +47,7 @@ echo "bench: starting the schema registry"
 java -cp "$cp" io.github.kafkarestgateway.schema.ApicurioRegistry "$root/target/apicurio-registry" $registry_port \
   "$work/registry-child.log" > "$work/registry.log" 2>&1 &
 pids+=($!)
-for topic in raw floor bench avro; do
+for topic in raw floor bench; do
   java -cp "$tools" org.apache.kafka.tools.TopicCommand --bootstrap-server localhost:$port --create --topic $topic \
     --partitions 1 --replication-factor 1 > /dev/null
 done
@@ -196,14 +196,13 @@ wait_for "$work/registry.log" "schema registry ready" 120
 curl -sf -X POST -H "Content-Type: application/vnd.schemaregistry.v1+json" \
   "http://localhost:$registry_port/apis/ccompat/v7/subjects/bench-order/versions" \
   --data "$(jq -n --rawfile s bench/bench-order.avsc '{schema: $s}')" > /dev/null
-export BENCH_TOPIC=avro BENCH_SUBJECT=bench-order
+export BENCH_SUBJECT=bench-order
 echo "bench: warming up Avro records (${warmup}s)"
 wrk -t2 -c50 -d"${warmup}s" -s bench/post-avro.lua "https://localhost:$https" > /dev/null
 for round in 1 2; do
   run_load "Avro 1 KB, schemavalidation=true, 50 connections, round $round" bench/post-avro.lua 50 1 50
   avro_vs_plain+=("$(awk -v a="$rps" -v b="${single_rps[50.$round]}" 'BEGIN {printf "%.2f", a / b}')")
 done
-export BENCH_TOPIC=bench
 echo "bench: warming up batches (${warmup}s)"
 wrk -t2 -c10 -d"${warmup}s" -s bench/batch.lua "https://localhost:$https" > /dev/null
 run_load "batch 100 × 1 KB, 10 connections" bench/batch.lua 10 100
