@@ -182,7 +182,7 @@ class V2AvroTest {
     }
 
     @Test
-    void anUnreachableRegistryIs503WithRetryAfterUnlessTheSchemaIsCached() throws Exception {
+    void anUnreachableRegistryIs503WithRetryAfterAndNoDeadLetter() throws Exception {
         String topic = topic();
         try (TestGateway unreachable = TestGateway.start(Map.of(
                 "gateway.schema-registry.url", "http://127.0.0.1:9/apis/ccompat/v7",
