@@ -62,6 +62,7 @@ import io.github.kafkarestgateway.produce.RecordBatchDelivery;
 import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
 import io.github.kafkarestgateway.schema.ApplySchema;
+import io.github.kafkarestgateway.schema.ResolveEnvelopeSchemas;
 import io.github.kafkarestgateway.schema.ResolveSchema;
 import io.github.kafkarestgateway.schema.SchemaCatalog;
 import io.github.kafkarestgateway.schema.SchemaRegistryClient;
@@ -325,7 +326,10 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** Binds a bean that the routes refer to by name (routes/README.md lists them all). */
-    /** The schema steps of the v1 route: with a registry configured, they look schemas up and apply them. */
+    /**
+     * The schema steps of the v1 route, and the v2 route's encoding of avro envelopes: with a registry configured,
+     * they look schemas up and apply them.
+     */
     private static void bindSchemas(CamelContext context, Settings settings, Executor continuation,
                                     ReadinessCheck readiness) {
         String url = settings.string(SchemaSettings.REGISTRY_URL).trim();
@@ -353,6 +357,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             readiness.reportRegistry(client::ping);
         }
         bind(context, "resolveSchema", new ResolveSchema(catalog, enforced, continuation, backoffMs));
+        bind(context, "resolveEnvelopeSchemas", new ResolveEnvelopeSchemas(catalog, continuation, backoffMs));
         bind(context, "applySchema", new ApplySchema(ApplySchema.headerStyle(settings.string(SchemaSettings.HEADERS)),
                 ApplySchema.wireFormat(settings.string(SchemaSettings.WIRE_FORMAT))));
     }

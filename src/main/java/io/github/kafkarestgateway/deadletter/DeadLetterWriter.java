@@ -34,6 +34,9 @@ public class DeadLetterWriter implements Processor {
                              GatewayException failure, String reason) {
         String first = null;
         for (OutgoingRecord record : records) {
+            if (record.refusal() != null) {
+                continue;
+            }
             Map<String, byte[]> headers = new LinkedHashMap<>();
             record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
             try {

@@ -59,10 +59,14 @@ public class GatewayException extends RuntimeException {
 
     /** A v2 error: its code (such as {@code invalid_type}) and the field it is about. */
     public static GatewayException v2(int status, String code, String message, String target) {
-        GatewayException e = new GatewayException(status, message);
-        e.code = code;
-        e.target = target;
-        return e;
+        return new GatewayException(status, message).inV2(code, target);
+    }
+
+    /** The same failure, answered on v2 with this code (null: the one of the status) and about this field (or null). */
+    public GatewayException inV2(String code, String target) {
+        this.code = code;
+        this.target = target;
+        return this;
     }
 
     /** The same failure, about a schema: the answer's {@code error.schema} names it ({@code subject/version}). */

@@ -46,6 +46,11 @@ public final class GatewayNames {
     public static final String RECORD_HEADERS = "recordHeaders";
     /** Variable: the records of a v2 request, a list of {@code kafka.OutgoingRecord}. */
     public static final String RECORDS = "records";
+    /**
+     * Variable: the {@code type: avro} keys and values of a v2 request, a list of {@code kafka.AvroPart}, encoded by
+     * their schemas before delivery; not set when the request has none.
+     */
+    public static final String AVRO_PARTS = "avroParts";
     /** Variable: true when the v2 request was an array (answered with {@code results}), false for one envelope. */
     public static final String BATCH = "batch";
 

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.kafka.AvroPart;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.buffer.Buffer;
@@ -19,15 +21,23 @@ import org.apache.camel.Processor;
 
 /**
  * Reads the v2 request: one JSON envelope, or an array of them (a batch),
- * {@code {"headers":[{"name":"…","value":"<base64>"}],"key":{"type":"text|binary|json","data":…},
+ * {@code {"headers":[{"name":"…","value":"<base64>"}],"key":{"type":"text|binary|json|avro","data":…},
  * "value":{"type":…,"data":…},"partition":N,"timestamp":epochMillis}}. {@code binary} data is Base64, {@code json}
- * data any JSON value (kept as its JSON text), {@code text} a string; {@code avro} needs a schema registry and is
- * refused. Sets the variables {@code topic}, {@code records} (the parsed {@link OutgoingRecord}s, in request order) and
- * {@code batch} (whether the body was an array). Errors are 400 in the v2 shape, naming the field.
+ * data any JSON value (kept as its JSON text), {@code text} a string. {@code avro} data is the Avro JSON text of the
+ * datum, as a string, with one way to name its schema: {@code schema} (the schema's JSON, as a string or an object,
+ * with an optional {@code schema_name_strategy}), {@code subject} (with an optional {@code version}) or
+ * {@code schema_id}; such a part is only read here, and kept in the variable {@code avroParts} for
+ * {@code schema.ResolveEnvelopeSchemas} to encode (its record holds the Avro JSON text meanwhile). The query's
+ * {@code serializer}, when given, is {@code confluent}. Sets the variables {@code topic}, {@code records} (the parsed
+ * {@link OutgoingRecord}s, in request order) and {@code batch} (whether the body was an array). Errors are 400 in the
+ * v2 shape, naming the field.
  */
 public class EnvelopeParser implements Processor {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Bound of an inline Avro schema's JSON text: schemas are remembered by their text, in a bounded cache. */
+    static final int MAX_SCHEMA_CHARS = 65536;
+    private static final Set<String> STRATEGIES = Set.of("topic", "record", "topic_record");
 
     private int maxRecords = 500;
     private long maxBytes = 5 * 1024 * 1024;
@@ -42,6 +52,11 @@ public class EnvelopeParser implements Processor {
                     + " and '-'", "topic_name");
         }
         exchange.setVariable(GatewayNames.TOPIC, topic);
+        String serializer = HttpRequests.queryParam(HttpRequests.of(exchange), "serializer");
+        if (serializer != null && !serializer.equals("confluent")) {
+            throw GatewayException.v2(400, "invalid_serializer", "Unknown serializer '" + serializer
+                    + "': the only one is confluent", "serializer");
+        }
         String mediaType = HttpRequests.mediaType(HttpRequests.of(exchange).getHeader("Content-Type"));
         if (!mediaType.equals("application/json")) {
             throw GatewayException.v2(415, null, "The v2 API takes application/json", null);
@@ -61,23 +76,27 @@ public class EnvelopeParser implements Processor {
             throw GatewayException.v2(400, "invalid_json", "The body is not valid JSON", null);
         }
         List<OutgoingRecord> records = new ArrayList<>();
+        List<AvroPart> avroParts = new ArrayList<>(0);
         if (root != null && root.isArray()) {
             if (root.isEmpty() || root.size() > maxRecords) {
                 throw GatewayException.v2(400, "invalid_batch", "A batch has 1 to " + maxRecords + " records, not "
                         + root.size(), null);
             }
             for (int i = 0; i < root.size(); i++) {
-                records.add(record(root.get(i), "[" + i + "]."));
+                records.add(record(root.get(i), "[" + i + "].", i, avroParts));
             }
         } else {
-            records.add(record(root, ""));
+            records.add(record(root, "", 0, avroParts));
         }
         exchange.setVariable(GatewayNames.RECORDS, records);
+        if (!avroParts.isEmpty()) {
+            exchange.setVariable(GatewayNames.AVRO_PARTS, avroParts);
+        }
         exchange.setVariable(GatewayNames.BATCH, root.isArray());
         exchange.setVariable(GatewayNames.VALUE_BYTES, records.stream().mapToInt(r -> r.value().length).sum());
     }
 
-    private OutgoingRecord record(JsonNode envelope, String at) {
+    private OutgoingRecord record(JsonNode envelope, String at, int index, List<AvroPart> avroParts) {
         if (envelope == null || !envelope.isObject()) {
             throw GatewayException.v2(400, "invalid_envelope", "A record is a JSON object with a value",
                     at.isEmpty() ? null : at.substring(0, at.length() - 1));
@@ -85,14 +104,14 @@ public class EnvelopeParser implements Processor {
         if (!envelope.has("value")) {
             throw GatewayException.v2(400, "missing_field", "'value' is required", at + "value");
         }
-        byte[] value = data(envelope.get("value"), at + "value");
+        byte[] value = data(envelope.get("value"), at + "value", index, false, avroParts);
         if (value.length > maxValueBytes) {
             throw GatewayException.v2(400, "value_too_large", "The value is larger than " + maxValueBytes + " bytes",
                     at + "value");
         }
         byte[] key = null;
         if (envelope.hasNonNull("key")) {
-            key = data(envelope.get("key"), at + "key");
+            key = data(envelope.get("key"), at + "key", index, true, avroParts);
             if (key.length > maxKeyBytes) {
                 throw GatewayException.v2(400, "key_too_large", "The key is larger than " + maxKeyBytes + " bytes",
                         at + "key");
@@ -132,7 +151,7 @@ public class EnvelopeParser implements Processor {
         return new OutgoingRecord(key, value, List.copyOf(headers), partition, timestamp);
     }
 
-    private static byte[] data(JsonNode field, String name) {
+    private static byte[] data(JsonNode field, String name, int index, boolean isKey, List<AvroPart> avroParts) {
         if (!field.isObject()) {
             throw GatewayException.v2(400, "invalid_field", "'" + name + "' is an object with type and data", name);
         }
@@ -159,12 +178,78 @@ public class EnvelopeParser implements Processor {
                 yield base64(data.asText(), name + ".data");
             }
             case "json" -> data.toString().getBytes(StandardCharsets.UTF_8);
-            case "avro" -> throw GatewayException.v2(400, "unsupported_type",
-                    "The type 'avro' needs a schema registry, which this gateway does not have: use text, binary or json",
-                    name + ".type");
+            case "avro" -> {
+                if (!data.isTextual()) {
+                    throw GatewayException.v2(400, "invalid_data", "avro data is the Avro JSON text of the datum, as a"
+                            + " string", name + ".data");
+                }
+                avroParts.add(avroPart(field, name, index, isKey));
+                yield data.asText().getBytes(StandardCharsets.UTF_8);
+            }
             default -> throw GatewayException.v2(400, "invalid_type", "Unknown type '" + type
-                    + "': use text, binary or json", name + ".type");
+                    + "': use text, binary, json or avro", name + ".type");
         };
+    }
+
+    /** The schema reference of an avro part: exactly one of schema, subject (and version), schema_id. */
+    private static AvroPart avroPart(JsonNode field, String name, int index, boolean isKey) {
+        int ways = (field.hasNonNull("schema") ? 1 : 0) + (field.hasNonNull("subject") ? 1 : 0)
+                + (field.hasNonNull("schema_id") ? 1 : 0);
+        if (ways != 1) {
+            throw GatewayException.v2(400, "invalid_schema_reference", "avro data needs exactly one of 'schema',"
+                    + " 'subject' and 'schema_id' in '" + name + "'", name);
+        }
+        if (field.hasNonNull("version") && !field.hasNonNull("subject")) {
+            throw GatewayException.v2(400, "invalid_schema_reference", "'version' goes with 'subject'",
+                    name + ".version");
+        }
+        if (field.hasNonNull("schema_name_strategy") && !field.hasNonNull("schema")) {
+            throw GatewayException.v2(400, "invalid_schema_reference", "'schema_name_strategy' goes with 'schema'",
+                    name + ".schema_name_strategy");
+        }
+        if (field.hasNonNull("schema")) {
+            JsonNode schema = field.get("schema");
+            if (!schema.isTextual() && !schema.isObject()) {
+                throw GatewayException.v2(400, "invalid_schema", "'schema' is the Avro schema's JSON, as a string or"
+                        + " an object", name + ".schema");
+            }
+            String text = schema.isTextual() ? schema.asText() : schema.toString();
+            if (text.length() > MAX_SCHEMA_CHARS) {
+                throw GatewayException.v2(400, "invalid_schema", "The schema is longer than " + MAX_SCHEMA_CHARS
+                        + " characters", name + ".schema");
+            }
+            JsonNode strategy = field.path("schema_name_strategy");
+            if (!strategy.isMissingNode() && !strategy.isNull()
+                    && (!strategy.isTextual() || !STRATEGIES.contains(strategy.asText()))) {
+                throw GatewayException.v2(400, "invalid_schema_name_strategy", "'schema_name_strategy' is topic,"
+                        + " record or topic_record", name + ".schema_name_strategy");
+            }
+            return new AvroPart(index, isKey, text, strategy.isTextual() ? strategy.asText() : "topic", null,
+                    null, null);
+        }
+        if (field.hasNonNull("subject")) {
+            if (!field.get("subject").isTextual()) {
+                throw GatewayException.v2(400, "invalid_schema_reference", "'subject' is a string", name + ".subject");
+            }
+            JsonNode version = field.path("version");
+            String asked;
+            if (version.isMissingNode() || version.isNull()) {
+                asked = "latest";
+            } else if (version.isIntegralNumber() && version.canConvertToInt() && version.asInt() > 0
+                    || version.isTextual()) {
+                asked = version.asText();
+            } else {
+                throw GatewayException.v2(400, "invalid_schema_reference", "'version' is a version number or"
+                        + " 'latest'", name + ".version");
+            }
+            return new AvroPart(index, isKey, null, null, field.get("subject").asText(), asked, null);
+        }
+        JsonNode id = field.get("schema_id");
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
+            throw GatewayException.v2(400, "invalid_schema_reference", "'schema_id' is the registry's schema id, a"
+                    + " number", name + ".schema_id");
+        }
+        return new AvroPart(index, isKey, null, null, null, null, id.asInt());
     }
 
     private static byte[] base64(String text, String field) {

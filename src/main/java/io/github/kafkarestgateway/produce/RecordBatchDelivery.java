@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Delivers the records of a v2 request: all are handed to the producer at once (they are batched on the way to the
  * broker, in request order per partition) and the answer comes when the last is acknowledged, without a thread
  * waiting. Each record's outcome is its metadata or its error; a failed delivery (408, 5xx) is kept in the
- * dead-letter journal first, and its error's trace is the dead letter's id. A batch is answered 200 when every record
+ * dead-letter journal first, and its error's trace is the dead letter's id. A record refused before (its
+ * {@code refusal}: Avro data that does not match its schema) is not sent; its outcome is that error. A batch is answered 200 when every record
  * landed, else 207, with one result per record in order; a single envelope is answered like v1 (200 with metadata),
  * or fails the exchange with its error.
  */
@@ -71,9 +72,10 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
                 : Integer.MAX_VALUE;
         for (int i = 0; i < records.size(); i++) {
             OutgoingRecord record = records.get(i);
-            if (record.partition() != null && record.partition() >= partitions) {
-                outcomes[i] = GatewayException.v2(400, "invalid_partition", "Topic '" + topic + "' has " + partitions
-                        + " partition(s); there is no partition " + record.partition(), "partition");
+            if (record.refusal() != null || record.partition() != null && record.partition() >= partitions) {
+                outcomes[i] = record.refusal() != null ? record.refusal() : GatewayException.v2(400,
+                        "invalid_partition", "Topic '" + topic + "' has " + partitions + " partition(s); there is no"
+                                + " partition " + record.partition(), "partition");
                 if (pending.decrementAndGet() == 0) {
                     finish.run();
                 }

@@ -73,8 +73,7 @@ public class ApplySchema implements Processor {
                 throw new GatewayException(400, invalid.getMessage()).aboutSchema(schema.reference());
             }
             if (wireFormat == WireFormat.CONFLUENT) {
-                exchange.getMessage().setBody(ByteBuffer.allocate(5 + checked.binary().length)
-                        .put((byte) 0).putInt(schema.id()).put(checked.binary()).array());
+                exchange.getMessage().setBody(confluentFramed(schema.id(), checked.binary()));
                 encoding = checked.encoding();
             } else {
                 encoding = schema.format().encodingOf(json);
@@ -99,6 +98,11 @@ public class ApplySchema implements Processor {
             }
         }
         exchange.setVariable(GatewayNames.RECORD_HEADERS, withSchema);
+    }
+
+    /** The Confluent wire format: magic byte 0, the 4-byte big-endian schema id, then the encoded value. */
+    static byte[] confluentFramed(int schemaId, byte[] encoded) {
+        return ByteBuffer.allocate(5 + encoded.length).put((byte) 0).putInt(schemaId).put(encoded).array();
     }
 
     /** Sets a header the gateway owns: one the caller gave under that name (any case) is replaced, not kept beside. */

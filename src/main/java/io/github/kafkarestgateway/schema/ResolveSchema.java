@@ -29,8 +29,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
 public class ResolveSchema extends AsyncProcessorSupport {
 
     /** Subject names the gateway asks for: no path characters, no blanks, bounded. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-    private static final Pattern VERSION = Pattern.compile("latest|[1-9][0-9]{0,8}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    static final Pattern VERSION = Pattern.compile("latest|[1-9][0-9]{0,8}");
 
     private final SchemaCatalog catalog;
     private final List<String> enforcedTopics;

@@ -11,8 +11,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 /**
- * The schemas the gateway has looked up, in a bounded cache (Caffeine): each subject and version is asked of the
- * registry once, and concurrent requests for one share that call. A cached schema is asked again in the background
+ * The schemas the gateway has looked up, in a bounded cache (Caffeine): each reference (a subject and version, a
+ * schema id, or a subject and the schema it should hold) is asked of the registry once, and concurrent requests for one share that call. A cached schema is asked again in the background
  * after {@code refreshMs} (so a new latest version, or a deprecation, is seen within that bound) and is kept when the
  * registry does not answer then, so that cached schemas go on working through a registry outage. A subject or version
  * the registry does not have is remembered for {@code missingMs}, so that requests naming one do not each reach the
@@ -25,10 +25,23 @@ public final class SchemaCatalog {
         static final Entry MISSING = new Entry(null, null);
     }
 
-    private record Key(String subject, String version) {
+    /** How a schema is named: {@link Version}, {@link Id} or {@link Content}. */
+    public sealed interface Reference permits Version, Id, Content {
     }
 
-    private final AsyncLoadingCache<Key, Entry> cache;
+    /** A version ({@code latest} or a number) of a subject. */
+    public record Version(String subject, String version) implements Reference {
+    }
+
+    /** The registry's schema id. */
+    public record Id(int id) implements Reference {
+    }
+
+    /** The version of a subject that holds this Avro schema (its JSON text). */
+    public record Content(String subject, String schema) implements Reference {
+    }
+
+    private final AsyncLoadingCache<Reference, Entry> cache;
     private final long backoffMs;
     private volatile long unreachableUntil;
 
@@ -39,9 +52,9 @@ public final class SchemaCatalog {
                 .maximumSize(maxEntries)
                 .executor(executor)
                 .refreshAfterWrite(Duration.ofMillis(refreshMs))
-                .expireAfter(Expiry.<Key, Entry>writing((key, entry) -> entry.schema() != null
+                .expireAfter(Expiry.<Reference, Entry>writing((key, entry) -> entry.schema() != null
                         ? Duration.ofDays(365 * 100) : Duration.ofMillis(missingMs)))
-                .buildAsync((key, ignored) -> client.lookup(key.subject(), key.version())
+                .buildAsync((key, ignored) -> load(client, key)
                         .handle((found, failure) -> {
                             if (failure == null) {
                                 return found.map(schema -> new Entry(schema, null)).orElse(Entry.MISSING);
@@ -55,22 +68,43 @@ public final class SchemaCatalog {
                         }));
     }
 
+    private static CompletableFuture<Optional<RegisteredSchema>> load(SchemaRegistryClient client, Reference key) {
+        if (key instanceof Version version) {
+            return client.lookup(version.subject(), version.version());
+        }
+        if (key instanceof Id id) {
+            return client.byId(id.id());
+        }
+        Content content = (Content) key;
+        return client.byContent(content.subject(), content.schema());
+    }
+
     /** The entry when it is cached, without waiting; empty when it must be looked up. */
     public Optional<Entry> cached(String subject, String version) {
-        CompletableFuture<Entry> known = cache.getIfPresent(new Key(subject, version));
+        return cached(new Version(subject, version));
+    }
+
+    /** The entry of the reference when it is cached, without waiting; empty when it must be looked up. */
+    public Optional<Entry> cached(Reference reference) {
+        CompletableFuture<Entry> known = cache.getIfPresent(reference);
         if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
             // the loader's own refresh keeps it current; reading through get() starts that refresh when it is due
-            return Optional.of(cache.get(new Key(subject, version)).getNow(known.join()));
+            return Optional.of(cache.get(reference).getNow(known.join()));
         }
         return Optional.empty();
     }
 
     /** Looks the subject and version up, from the cache or the registry. */
     public CompletableFuture<Entry> lookup(String subject, String version) {
-        if (unreachableUntil > System.currentTimeMillis() && cache.getIfPresent(new Key(subject, version)) == null) {
+        return lookup(new Version(subject, version));
+    }
+
+    /** Looks the reference up, from the cache or the registry. */
+    public CompletableFuture<Entry> lookup(Reference reference) {
+        if (unreachableUntil > System.currentTimeMillis() && cache.getIfPresent(reference) == null) {
             return CompletableFuture.failedFuture(new RegistryUnavailableException(
                     "the registry did not answer a moment ago", null));
         }
-        return cache.get(new Key(subject, version));
+        return cache.get(reference);
     }
 }

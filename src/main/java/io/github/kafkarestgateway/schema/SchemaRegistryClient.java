@@ -21,12 +21,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The two calls the gateway makes to a schema registry, over the JDK's HTTP client, without blocking a thread: a
- * version of a subject by the Confluent-compatible API ({@code GET /subjects/{subject}/versions/{version}}, which
- * Apicurio, Confluent Schema Registry, Karapace and Redpanda all serve), and, where the registry is Apicurio, the
- * version's state and global id by Apicurio's own API ({@code GET /groups/default/artifacts/{id}/versions/{v}}),
- * which the Confluent API does not tell. A library client was not taken: Apicurio's SDK (Kiota, with its own HTTP
- * stack) and Confluent's client (not on Maven Central) are each larger than these two requests.
+ * The calls the gateway makes to a schema registry, over the JDK's HTTP client, without blocking a thread, by the
+ * Confluent-compatible API (which Apicurio, Confluent Schema Registry, Karapace and Redpanda all serve): a version of
+ * a subject ({@code GET /subjects/{subject}/versions/{version}}), a schema by its id ({@code GET /schemas/ids/{id}}),
+ * and the version of a subject that holds a given schema ({@code POST /subjects/{subject}}, which never registers
+ * one); and, where the registry is Apicurio, a version's state and global id by Apicurio's own API
+ * ({@code GET /groups/default/artifacts/{id}/versions/{v}}), which the Confluent API does not tell. A library client
+ * was not taken: Apicurio's SDK (Kiota, with its own HTTP stack) and Confluent's client (not on Maven Central) are
+ * each larger than these few requests.
  */
 public final class SchemaRegistryClient {
 
@@ -87,17 +89,58 @@ public final class SchemaRegistryClient {
             JsonNode found = parse(answer, uri);
             int number = found.path("version").asInt();
             int id = found.path("id").asInt();
-            String type = found.path("schemaType").asText("AVRO");
-            SchemaFormat format = switch (type) {
-                case "AVRO" -> AvroFormat.parse(found.path("schema").asText());
-                case "JSON" -> JsonSchemaFormat.parse(found.path("schema").asText());
-                default -> throw new IllegalArgumentException("schemas of type " + type
-                        + " are not validated by the gateway (Avro and JSON Schema are)");
-            };
+            SchemaFormat format = format(found.path("schemaType").asText("AVRO"), found.path("schema").asText());
             return apicurioState(subject, number).thenApply(state -> Optional.of(new RegisteredSchema(
                     found.path("subject").asText(subject), number, id, state.globalId() < 0 ? id : state.globalId(),
                     state.deprecated(), format)));
         });
+    }
+
+    /**
+     * The schema of an id; empty when the registry has none. Its subject is not asked (an id may be registered under
+     * several), so the result has no subject and version 0. Fails as {@link #lookup} does.
+     */
+    public CompletableFuture<Optional<RegisteredSchema>> byId(int id) {
+        URI uri = URI.create(compatible + "/schemas/ids/" + id);
+        return get(uri).thenApply(answer -> {
+            if (answer.statusCode() == 404) {
+                return Optional.empty();
+            }
+            JsonNode found = parse(answer, uri);
+            return Optional.of(new RegisteredSchema(null, 0, id, id, false,
+                    format(found.path("schemaType").asText("AVRO"), found.path("schema").asText())));
+        });
+    }
+
+    /**
+     * The version of the subject that holds this Avro schema (the registry compares them as schemas, not as texts);
+     * empty when the subject does not exist or does not hold it. Nothing is registered. Fails as {@link #lookup}
+     * does.
+     */
+    public CompletableFuture<Optional<RegisteredSchema>> byContent(String subject, String schema) {
+        URI uri = URI.create(compatible + "/subjects/" + encode(subject));
+        String body = JSON.createObjectNode().put("schema", schema).put("schemaType", "AVRO").toString();
+        return send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")).thenApply(answer -> {
+            if (answer.statusCode() == 404) {
+                return Optional.empty();
+            }
+            JsonNode found = parse(answer, uri);
+            int id = found.path("id").asInt();
+            String registered = found.path("schema").asText(schema);
+            return Optional.of(new RegisteredSchema(found.path("subject").asText(subject),
+                    found.path("version").asInt(), id, id, false, format(found.path("schemaType").asText("AVRO"),
+                    registered.isEmpty() ? schema : registered)));
+        });
+    }
+
+    private static SchemaFormat format(String type, String schema) {
+        return switch (type) {
+            case "AVRO" -> AvroFormat.parse(schema);
+            case "JSON" -> JsonSchemaFormat.parse(schema);
+            default -> throw new IllegalArgumentException("schemas of type " + type
+                    + " are not validated by the gateway (Avro and JSON Schema are)");
+        };
     }
 
     /** Whether the registry answers (for {@code /ready}): the list of schema types, the cheapest call it has. */
@@ -124,8 +167,11 @@ public final class SchemaRegistryClient {
     }
 
     private CompletableFuture<HttpResponse<byte[]>> get(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
-                .header("Accept", "application/json");
+        return send(HttpRequest.newBuilder(uri).GET());
+    }
+
+    private CompletableFuture<HttpResponse<byte[]>> send(HttpRequest.Builder request) {
+        request.timeout(timeout).header("Accept", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -144,7 +190,7 @@ public final class SchemaRegistryClient {
 
     private static JsonNode parse(HttpResponse<byte[]> answer, URI uri) {
         if (answer.statusCode() != 200) {
-            throw new RegistryUnavailableException("the registry answered " + answer.statusCode() + " to GET "
+            throw new RegistryUnavailableException("the registry answered " + answer.statusCode() + " to "
                     + uri.getPath(), null);
         }
         if (answer.body().length > MAX_ANSWER_BYTES) {

@@ -100,6 +100,8 @@ class OpenApiContractTest {
                 bytes("[" + envelope + ",{\"value\":{\"type\":\"text\",\"data\":\"v\"},\"partition\":9}]"))));
         Landed.expect(topic, "v").at(mixed.get("results").get(0).get("metadata"));
         check("POST", v2, 400, gateway.post(v2Records, "application/json", bytes("{\"value\":{\"type\":\"avro\"}}")));
+        check("POST", v2, 400, gateway.post(v2Records + "?serializer=confluent", "application/json",
+                bytes("{\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"schema_id\":1}}")));
         check("POST", v2, 401, gateway.post(v2Records, "application/json", bytes(envelope), "Authorization", "Bearer x"));
         check("POST", v2, 403, gateway.post(v2Records, "application/json", bytes(envelope),
                 "Authorization", "Bearer " + TestGateway.ORDERS_KEY));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.kafka.AvroPart;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.testing.FakeHttpRequest;
@@ -255,12 +256,66 @@ class EnvelopeParserUnitTest {
     }
 
     @Test
-    void avroIsUnsupportedAndUnknownTypesAreInvalid() {
-        assertRefused(400, "unsupported_type", "value.type", "The type 'avro' needs a schema registry, which this"
-                + " gateway does not have: use text, binary or json",
-                refused(new EnvelopeParser(), "{\"value\":{\"type\":\"avro\",\"data\":\"x\"}}"));
-        assertRefused(400, "invalid_type", "value.type", "Unknown type 'TEXT': use text, binary or json",
+    void unknownTypesAreInvalid() {
+        assertRefused(400, "invalid_type", "value.type", "Unknown type 'TEXT': use text, binary, json or avro",
                 refused(new EnvelopeParser(), "{\"value\":{\"type\":\"TEXT\",\"data\":\"x\"}}"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void avroPartsAreReadAndKeptWithTheirDataInTheRecord() {
+        Exchange exchange = parsed(new EnvelopeParser(), "[{\"value\":{\"type\":\"text\",\"data\":\"t\"}},"
+                + "{\"key\":{\"type\":\"avro\",\"data\":\"{\\\"a\\\":1}\",\"schema_id\":7},"
+                + "\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"schema\":{\"type\":\"record\",\"name\":\"E\",\"fields\":[]},"
+                + "\"schema_name_strategy\":\"topic_record\"}},"
+                + "{\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"subject\":\"s\",\"version\":2}},"
+                + "{\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"subject\":\"s\"}},"
+                + "{\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"schema\":\"\\\"string\\\"\"}}]");
+        List<OutgoingRecord> records = records(exchange);
+        assertArrayEquals(utf8("{\"a\":1}"), records.get(1).key());
+        assertArrayEquals(utf8("{}"), records.get(1).value());
+        assertEquals(List.of(
+                new AvroPart(1, false, "{\"type\":\"record\",\"name\":\"E\",\"fields\":[]}", "topic_record", null, null,
+                        null),
+                new AvroPart(1, true, null, null, null, null, 7),
+                new AvroPart(2, false, null, null, "s", "2", null),
+                new AvroPart(3, false, null, null, "s", "latest", null),
+                new AvroPart(4, false, "\"string\"", "topic", null, null, null)),
+                exchange.getVariable(GatewayNames.AVRO_PARTS, List.class));
+        // a request without avro parts has no such variable
+        assertNull(parsed(new EnvelopeParser(), "{\"value\":{\"type\":\"text\",\"data\":\"t\"}}")
+                .getVariable(GatewayNames.AVRO_PARTS));
+    }
+
+    @Test
+    void anAvroPartNamesItsSchemaOneWayAndItsDataIsAString() {
+        String data = "\"type\":\"avro\",\"data\":\"{}\"";
+        assertRefused("invalid_schema_reference", "value", "{\"value\":{" + data + "}}");
+        assertRefused("invalid_schema_reference", "[0].key", "[{\"value\":{\"type\":\"text\",\"data\":\"v\"},"
+                + "\"key\":{" + data + ",\"subject\":\"s\",\"schema_id\":1}}]");
+        assertRefused("invalid_data", "value.data", "{\"value\":{\"type\":\"avro\",\"data\":{},\"schema_id\":1}}");
+        assertRefused("invalid_schema", "value.schema", "{\"value\":{" + data + ",\"schema\":[]}}");
+        assertRefused("invalid_schema_reference", "value.version", "{\"value\":{" + data + ",\"schema_id\":1,"
+                + "\"version\":1}}");
+        assertRefused("invalid_schema_reference", "value.version", "{\"value\":{" + data + ",\"subject\":\"s\","
+                + "\"version\":0}}");
+        assertRefused("invalid_schema_reference", "value.schema_id", "{\"value\":{" + data + ",\"schema_id\":\"1\"}}");
+        assertRefused("invalid_schema_reference", "value.schema_name_strategy", "{\"value\":{" + data
+                + ",\"subject\":\"s\",\"schema_name_strategy\":\"record\"}}");
+        assertRefused("invalid_schema_name_strategy", "value.schema_name_strategy", "{\"value\":{" + data
+                + ",\"schema\":\"\\\"string\\\"\",\"schema_name_strategy\":\"TopicRecord\"}}");
+        assertRefused("invalid_schema", "value.schema", "{\"value\":{" + data + ",\"schema\":\""
+                + "x".repeat(EnvelopeParser.MAX_SCHEMA_CHARS + 1) + "\"}}");
+    }
+
+    @Test
+    void theSerializerIsConfluentWhenGiven() {
+        String envelope = "{\"value\":{\"type\":\"text\",\"data\":\"v\"}}";
+        assertRefused(400, "invalid_serializer", "serializer", "Unknown serializer 'avro': the only one is confluent",
+                refused(new EnvelopeParser(), RECORDS + "?serializer=avro", "application/json", Buffer.buffer(envelope)));
+        Exchange exchange = exchange(RECORDS + "?serializer=confluent", "application/json", Buffer.buffer(envelope));
+        new EnvelopeParser().process(exchange);
+        assertEquals(1, records(exchange).size());
     }
 
     @Test

@@ -71,7 +71,8 @@ class V2ApiTest {
     void answersEnvelopeErrorsInTheV2ShapeNamingTheField() {
         String topic = TestKafka.createTopic("v2-errors");
 
-        assertV2Error(post(topic, "{\"value\":{\"type\":\"avro\",\"data\":\"{}\"}}"), 400, "unsupported_type", "value.type");
+        assertV2Error(post(topic, "{\"value\":{\"type\":\"avro\",\"data\":\"{}\",\"schema_id\":1}}"), 400,
+                "no_schema_registry", "value.type");
         assertV2Error(post(topic, "{\"key\":{\"type\":\"text\",\"data\":\"k\"}}"), 400, "missing_field", "value");
         assertV2Error(post(topic, "{\"value\":{\"data\":\"x\"}}"), 400, "invalid_type", "value.type");
         assertV2Error(post(topic, "{\"value\":{\"type\":\"binary\",\"data\":\"***\"}}"), 400, "invalid_base64", "value.data");
