@@ -38,18 +38,6 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 public class ResolveEnvelopeSchemas extends AsyncProcessorSupport {
 
-    /**
-     * The registry did not answer for an uncached schema: nothing of the request was taken on (no dead letter, whose
-     * values would still be Avro JSON), the client retries.
-     */
-    static final class RegistryDown extends GatewayException {
-        RegistryDown(Throwable cause, String retryAfterSeconds) {
-            super(503, "The schema registry is unavailable: a schema of the request could not be looked up ("
-                    + cause.getMessage() + ")", null, Map.of("Retry-After", retryAfterSeconds), cause, null, true);
-            inV2("schema_registry_unavailable", null);
-        }
-    }
-
     /** Distinct schemas one request may name: each uncached one is a registry call. */
     static final int MAX_SCHEMAS = 16;
 
@@ -126,7 +114,8 @@ public class ResolveEnvelopeSchemas extends AsyncProcessorSupport {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    throw new RegistryDown(cause, retryAfterSeconds);
+                    throw new RegistryDown("The schema registry is unavailable: a schema of the request could not be looked up: "
+                            + cause.getMessage(), retryAfterSeconds, cause);
                 }
                 for (int i = 0; i < missing.size(); i++) {
                     found.put(missing.get(i), lookups.get(i).join());

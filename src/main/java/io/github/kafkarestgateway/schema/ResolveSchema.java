@@ -1,7 +1,6 @@
 package io.github.kafkarestgateway.schema;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -114,7 +113,7 @@ public class ResolveSchema extends AsyncProcessorSupport {
         catalog.lookup(subject, version).whenCompleteAsync((entry, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                exchange.setException(new RegistryUnavailable("The schema registry is unavailable: schema '"
+                exchange.setException(new RegistryDown("The schema registry is unavailable: schema '"
                         + subject + "' could not be looked up: " + cause.getMessage(), retryAfterSeconds, cause)
                         .aboutSchema(subject));
             } else {
@@ -161,15 +160,5 @@ public class ResolveSchema extends AsyncProcessorSupport {
             return true;
         }
         throw new GatewayException(400, "Invalid schemavalidation '" + value + "': true or false");
-    }
-
-    /**
-     * A 503 for a schema the registry did not give: the request was refused before the gateway took it, so it is no
-     * dead letter (the caller retries it).
-     */
-    static final class RegistryUnavailable extends GatewayException {
-        RegistryUnavailable(String message, String retryAfterSeconds, Throwable cause) {
-            super(503, message, null, Map.of("Retry-After", retryAfterSeconds), cause, null, true);
-        }
     }
 }
