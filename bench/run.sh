@@ -206,6 +206,9 @@ done
 echo "bench: warming up batches (${warmup}s)"
 wrk -t2 -c10 -d"${warmup}s" -s bench/batch.lua "https://localhost:$https" > /dev/null
 run_load "batch 100 × 1 KB, 10 connections" bench/batch.lua 10 100
+echo "bench: warming up Avro batches (${warmup}s)"
+wrk -t2 -c10 -d"${warmup}s" -s bench/batch-avro.lua "https://localhost:$https" > /dev/null
+run_load "batch 100 × 1 KB Avro (v2, subject, Confluent framing), 10 connections" bench/batch-avro.lua 10 100
 
 # start-up with an application class-data archive (AppCDS) of this build, as README recommends for deployments: one
 # training start writes the archive when it exits, the next start maps it (the archive needs jars on the class path)
