@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.github.kafkarestgateway.testing.TestGateway.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,6 +104,34 @@ class RunCommandTest {
             // the record of before the restart is still there, exactly
             Landed.expect("first-topic", "test message").from(bootstrap(restarted)).at(first);
         }
+    }
+
+    @Test
+    void withTheEmbeddedRegistryOnItStartsApicurioPrintsItsUrlAndProducesWithItsSchemas() throws Exception {
+        int registryPort = GatewayProcess.freePort();
+        String expectedUrl = "http://localhost:" + registryPort + "/apis/ccompat/v7";
+        String topic = TestKafka.createTopic("embedded-registry");
+        try (Captured out = new Captured(); TestGateway gateway = TestGateway.start(Map.of(
+                "gateway.schema-registry.embedded", "true",
+                "gateway.schema-registry.embedded-port", String.valueOf(registryPort)))) {
+            assertTrue(out.text().contains("Schemas      : " + expectedUrl + " (embedded Apicurio Registry"),
+                    out.text());
+            String schema = "{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}";
+            HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            java.net.URI.create(expectedUrl + "/subjects/ping-value/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(TestGateway.JSON.createObjectNode()
+                            .put("schema", schema).toString())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, registered.statusCode(), registered.body());
+            Landed.expect(topic, "{\"n\":1}")
+                    .header("com.ibm.eventstreams.schemaregistry.encoding", "JSON")
+                    .header("com.ibm.eventstreams.schemaregistry.schema.id", "ping-value")
+                    .header("com.ibm.eventstreams.schemaregistry.schema.version", "1")
+                    .in(gateway.post("/topics/" + topic + "/records?schemaname=ping-value&schemavalidation=true",
+                            "application/json", bytes("{\"n\":1}")));
+        }
+        // stopped with the gateway
+        assertThrows(java.io.IOException.class, () -> new java.net.Socket("localhost", registryPort).close());
     }
 
     @Test

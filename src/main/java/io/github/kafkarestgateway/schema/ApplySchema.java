@@ -82,8 +82,9 @@ public class ApplySchema implements Processor {
             encoding = schema.format().encodingOf(json);
         }
         Map<String, byte[]> recordHeaders = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
-        Map<String, byte[]> withSchema = recordHeaders == null ? new LinkedHashMap<>()
-                : new LinkedHashMap<>(recordHeaders);
+        // the mapped headers are the request's own map (RecordMapper's): added to in place
+        Map<String, byte[]> withSchema = recordHeaders instanceof LinkedHashMap<String, byte[]> own ? own
+                : recordHeaders == null ? new LinkedHashMap<>() : new LinkedHashMap<>(recordHeaders);
         switch (headers) {
             case EVENT_STREAMS -> {
                 put(withSchema, ES_SCHEMA_ID, text(schema.subject()));

@@ -50,7 +50,9 @@ public final class SchemaCatalog {
         this.backoffMs = backoffMs;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .executor(executor)
+                // the cache's own upkeep runs on the reading thread, amortized (a task per few reads on a pool cost
+                // more than the upkeep); lookups complete on the registry client's executor
+                .executor(Runnable::run)
                 .refreshAfterWrite(Duration.ofMillis(refreshMs))
                 .expireAfter(Expiry.<Reference, Entry>writing((key, entry) -> entry.schema() != null
                         ? Duration.ofDays(365 * 100) : Duration.ofMillis(missingMs)))
@@ -86,10 +88,10 @@ public final class SchemaCatalog {
 
     /** The entry of the reference when it is cached, without waiting; empty when it must be looked up. */
     public Optional<Entry> cached(Reference reference) {
+        // a read starts the refresh when one is due (Caffeine's refreshAfterWrite), and answers the current value
         CompletableFuture<Entry> known = cache.getIfPresent(reference);
         if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
-            // the loader's own refresh keeps it current; reading through get() starts that refresh when it is due
-            return Optional.of(cache.get(reference).getNow(known.join()));
+            return Optional.of(known.join());
         }
         return Optional.empty();
     }

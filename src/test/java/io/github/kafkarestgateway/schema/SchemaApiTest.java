@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.kafkarestgateway.testing.GuardedRegistry;
 import io.github.kafkarestgateway.testing.Landed;
 import io.github.kafkarestgateway.testing.PausableProxy;
 import io.github.kafkarestgateway.testing.TestGateway;
@@ -352,6 +353,17 @@ class SchemaApiTest {
             HttpResponse<String> answer = awaitStatus(behindProxy, records + uncached, 200);
             Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
                     .header(ApplySchema.ES_SCHEMA_ID, uncached).header(ApplySchema.ES_SCHEMA_VERSION, "1").in(answer);
+
+            // the registry gone altogether (connections refused): cached schemas still produce, others are 503
+            String third = subject("order");
+            TestRegistry.register(third, ORDER, "AVRO");
+            proxy.close();
+            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
+                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+                    .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
+            JsonNode gone = assertError(behindProxy.post(records + third, "application/json", bytes(VALID_ORDER_JSON)),
+                    503);
+            assertEquals(third, gone.get("error").get("schema").asText(), gone.toString());
         }
     }
 
@@ -364,6 +376,29 @@ class SchemaApiTest {
                 return answer;
             }
             Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void anHttpsRegistryWithBasicCredentialsIsReachedWithTheCaAndTheCredentialsOfTheSettings() throws Exception {
+        String subject = subject("order");
+        TestRegistry.register(subject, ORDER, "AVRO");
+        try (GuardedRegistry guarded = new GuardedRegistry("gateway", "s3cret");
+             TestGateway right = TestGateway.start(Map.of("gateway.schema-registry.url", guarded.url(),
+                     "gateway.schema-registry.username", "gateway", "gateway.schema-registry.password", "s3cret",
+                     "gateway.schema-registry.ca-certificate", TestGateway.CERTS.resolve("ca.pem").toString()));
+             TestGateway wrong = TestGateway.start(Map.of("gateway.schema-registry.url", guarded.url(),
+                     "gateway.schema-registry.username", "gateway", "gateway.schema-registry.password", "guess",
+                     "gateway.schema-registry.ca-certificate", TestGateway.CERTS.resolve("ca.pem").toString()))) {
+            String topic = TestKafka.createTopic("schema");
+            String records = "/topics/" + topic + "/records?schemavalidation=true&schemaname=" + subject;
+            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
+                    .header(ApplySchema.ES_SCHEMA_ID, subject).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+                    .in(right.post(records, "application/json", bytes(VALID_ORDER_JSON)));
+            assertTrue(guarded.forwarded() > 0, "the lookup went through the HTTPS registry");
+            JsonNode refused = assertError(wrong.post(records, "application/json", bytes(VALID_ORDER_JSON)), 503);
+            assertTrue(refused.get("message").asText().contains("401"), refused.toString());
+            assertTrue(guarded.refused() > 0);
         }
     }
 }
