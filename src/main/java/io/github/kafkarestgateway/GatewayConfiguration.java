@@ -347,7 +347,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 throw new IllegalStateException("gateway.schema-registry.ca-certificate: cannot read "
                         + caCertificate + ": " + e.getMessage(), e);
             }
-            SchemaRegistryClient client = new SchemaRegistryClient(registry, SchemaRegistryClient.apicurioApiOf(registry),
+            SchemaRegistryClient client = new SchemaRegistryClient(registry,
+                    SchemaRegistryClient.apicurioApiOf(registry),
                     settings.string(SchemaSettings.REGISTRY_USERNAME).trim(),
                     settings.string(SchemaSettings.REGISTRY_PASSWORD), trust,
                     Duration.ofMillis(settings.longValue(SchemaSettings.REGISTRY_TIMEOUT_MS)), continuation);

@@ -114,8 +114,8 @@ public class ResolveEnvelopeSchemas extends AsyncProcessorSupport {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    throw new RegistryDown("The schema registry is unavailable: a schema of the request could not be looked up: "
-                            + cause.getMessage(), retryAfterSeconds, cause);
+                    throw new RegistryDown("The schema registry is unavailable: a schema of the request could not be"
+                            + " looked up: " + cause.getMessage(), retryAfterSeconds, cause);
                 }
                 for (int i = 0; i < missing.size(); i++) {
                     found.put(missing.get(i), lookups.get(i).join());
