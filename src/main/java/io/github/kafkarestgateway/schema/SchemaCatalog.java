@@ -49,7 +49,11 @@ public final class SchemaCatalog {
                          Executor executor) {
         this.backoffMs = backoffMs;
         this.cache = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
+                // an entry weighs 1, and an inline schema's key (its text, up to 64 K characters) 1 more per KB: so
+                // that callers naming many large schemas the registry does not have cannot fill the heap
+                .maximumWeight(maxEntries)
+                .weigher((Reference key, Entry entry) -> key instanceof Content content
+                        ? 1 + content.schema().length() / 1024 : 1)
                 // the cache's own upkeep runs on the reading thread, amortized (a task per few reads on a pool cost
                 // more than the upkeep); lookups complete on the registry client's executor
                 .executor(Runnable::run)
@@ -94,6 +98,12 @@ public final class SchemaCatalog {
             return Optional.of(known.join());
         }
         return Optional.empty();
+    }
+
+    /** How many lookups are remembered now (after the cache's pending upkeep). */
+    long remembered() {
+        cache.synchronous().cleanUp();
+        return cache.synchronous().estimatedSize();
     }
 
     /** Looks the subject and version up, from the cache or the registry. */

@@ -26,8 +26,8 @@ public final class SchemaSettings {
             "gateway.schema-registry.unavailable-backoff-ms", "1000",
             "After the registry did not answer, how long in ms uncached lookups get 503 at once.");
     public static final Setting CACHE_SIZE = Setting.of("gateway.schema-registry.cache-size", "1000",
-            "How many schema lookups are remembered: subject versions, ids, v2 inline schemas (least recently used"
-                    + " first out).");
+            "How many schema lookups are remembered: subject versions, ids, v2 inline schemas (an inline schema"
+                    + " counts once more per KB of its text; least recently used first out).");
     public static final Setting CACHE_REFRESH_MS = Setting.of("gateway.schema-registry.cache-refresh-ms", "60000",
             "After this many ms a remembered schema is asked again, in the background (new latest version,"
                     + " deprecation); kept while the registry does not answer.");
