@@ -368,7 +368,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** A context service that runs an action when the context stops (after the routes have stopped). */
-    private static ServiceSupport closing(Runnable onStop) {
+    /** A context service that runs this when the context stops (after the routes). */
+    static ServiceSupport closing(Runnable onStop) {
         return new ServiceSupport() {
             @Override
             protected void doStop() {

@@ -13,7 +13,6 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,12 +69,7 @@ public final class GatewayMain {
                 EmbeddedKafka broker = new EmbeddedKafka(dataDir, "localhost", port, controllerPort,
                         Map.of("auto.create.topics.enable", String.valueOf(autoCreateTopics))).start();
                 // a context service: stopped after the routes, so the producer flushes into a running broker
-                main.getCamelContext().addService(new ServiceSupport() {
-                    @Override
-                    protected void doStop() {
-                        broker.close();
-                    }
-                }, true, true);
+                main.getCamelContext().addService(GatewayConfiguration.closing(broker::close), true, true);
                 properties.addOverrideProperty(KafkaSettings.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
                 properties.addOverrideProperty(GatewayConfiguration.KAFKA_DESCRIPTION, broker.bootstrapServers()
                         + " (embedded broker, data in " + broker.dataDir() + ")");
@@ -106,12 +100,7 @@ public final class GatewayMain {
                     dir.resolveSibling(dir.getFileName() + ".log"));
             try {
                 registry.start();
-                main.getCamelContext().addService(new ServiceSupport() {
-                    @Override
-                    protected void doStop() {
-                        registry.close();
-                    }
-                }, true, true);
+                main.getCamelContext().addService(GatewayConfiguration.closing(registry::close), true, true);
             } catch (Exception e) {
                 registry.close();
                 throw new IllegalStateException("The embedded schema registry did not start (Java " + java.version()

@@ -64,7 +64,7 @@ public class ApplySchema implements Processor {
         byte[] value = exchange.getMessage().getBody(byte[].class);
         boolean json = isJson(exchange.getVariable(GatewayNames.CONTENT_TYPE, String.class));
         boolean validate = Boolean.TRUE.equals(exchange.getVariable(GatewayNames.SCHEMA_VALIDATION));
-        String encoding;
+        String encoding = schema.format().encodingOf(json);
         if (validate || wireFormat == WireFormat.CONFLUENT) {
             SchemaFormat.Checked checked;
             try {
@@ -75,16 +75,14 @@ public class ApplySchema implements Processor {
             if (wireFormat == WireFormat.CONFLUENT) {
                 exchange.getMessage().setBody(confluentFramed(schema.id(), checked.binary()));
                 encoding = checked.encoding();
-            } else {
-                encoding = schema.format().encodingOf(json);
             }
-        } else {
-            encoding = schema.format().encodingOf(json);
         }
-        Map<String, byte[]> recordHeaders = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
-        // the mapped headers are the request's own map (RecordMapper's): added to in place
-        Map<String, byte[]> withSchema = recordHeaders instanceof LinkedHashMap<String, byte[]> own ? own
-                : recordHeaders == null ? new LinkedHashMap<>() : new LinkedHashMap<>(recordHeaders);
+        // the mapped headers are the request's own map (RecordMapper makes one per request): added to in place
+        Map<String, byte[]> withSchema = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
+        if (withSchema == null) {
+            withSchema = new LinkedHashMap<>();
+            exchange.setVariable(GatewayNames.RECORD_HEADERS, withSchema);
+        }
         switch (headers) {
             case EVENT_STREAMS -> {
                 put(withSchema, ES_SCHEMA_ID, text(schema.subject()));
@@ -98,7 +96,6 @@ public class ApplySchema implements Processor {
             case NONE -> {
             }
         }
-        exchange.setVariable(GatewayNames.RECORD_HEADERS, withSchema);
     }
 
     /** The Confluent wire format: magic byte 0, the 4-byte big-endian schema id, then the encoded value. */

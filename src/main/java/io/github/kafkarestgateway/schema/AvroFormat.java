@@ -27,23 +27,20 @@ import org.apache.avro.io.ResolvingDecoder;
  */
 public final class AvroFormat implements SchemaFormat {
 
+    /** Avro's generic reader without its fast path, which reads fields by other means than readField. */
+    private static final GenericData SLOW = new GenericData();
+
     static {
         // Avro bounds what a small payload may make it allocate (a block "of a billion nulls"); by default a quarter
         // of the heap per datum. The gateway's values are at most gateway.max-value-bytes (64 KB by default), so a
         // far smaller bound is ample; an operator's own -D setting wins.
         setIfAbsent("org.apache.avro.limits.collectionItems.maxAllocation", "100000");
         setIfAbsent("org.apache.avro.limits.collectionItems.maxLength", "1000000");
-    }
-
-    /** Avro's generic reader without its fast path, which reads fields by other means than readField. */
-    private static final GenericData SLOW = new GenericData();
-
-    static {
         SLOW.setFastReaderEnabled(false);
     }
 
     private final Schema schema;
-    /** Avro's readers and writers are not for concurrent use, and building one (its fast reader) costs more than a read. */
+    // Avro's readers and writers are not for concurrent use, and building one (its fast reader) costs more than a read
     private final ThreadLocal<GenericDatumReader<Object>> readers;
     private final ThreadLocal<GenericDatumWriter<Object>> writers;
 

@@ -53,86 +53,93 @@ public class ResolveSchema extends AsyncProcessorSupport {
         this.retryAfterSeconds = String.valueOf(Math.max(1, (retryAfterMs + 999) / 1000));
     }
 
+    /** The schema a request asks for: by name ({@code named}) or as its enforced topic's subject. */
+    private record Wanted(String subject, String version, boolean named, boolean validate) {
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        String subject;
-        String version;
-        boolean validate;
-        boolean named;
+        Wanted wanted;
         try {
-            HttpServerRequest request = HttpRequests.of(exchange);
-            String name = HttpRequests.queryParam(request, "schemaname");
-            String askedVersion = HttpRequests.queryParam(request, "schemaversion");
-            validate = flag(HttpRequests.queryParam(request, "schemavalidation"));
-            String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
-            boolean enforced = !enforcedTopics.isEmpty() && ApiKeyStore.anyMatches(enforcedTopics, topic);
-            named = name != null;
-            if (name == null) {
-                if (askedVersion != null) {
-                    throw new GatewayException(400, "schemaversion needs schemaname");
-                }
-                if (!enforced) {
-                    if (validate) {
-                        throw new GatewayException(400, "schemavalidation=true needs schemaname");
-                    }
-                    callback.done(true);
-                    return true;
-                }
-                subject = topic + "-value";
-                version = "latest";
-            } else {
-                if (!NAME.matcher(name).matches()) {
-                    throw new GatewayException(400, "Invalid schemaname: 1 to 200 characters among a-z, A-Z, 0-9,"
-                            + " '.', '_' and '-'");
-                }
-                version = askedVersion == null ? "latest" : askedVersion;
-                if (!VERSION.matcher(version).matches()) {
-                    throw new GatewayException(400, "Invalid schemaversion: a version number or 'latest'")
-                            .aboutSchema(name);
-                }
-                subject = name;
-            }
-            if (catalog == null) {
-                throw new GatewayException(400, "Schemas are not available: the gateway has no schema registry"
-                        + " configured (gateway.schema-registry.url)").aboutSchema(name);
-            }
-            validate |= enforced;
+            wanted = wanted(exchange);
         } catch (GatewayException refused) {
             exchange.setException(refused);
             callback.done(true);
             return true;
         }
-        boolean check = validate;
-        boolean byName = named;
-        Optional<SchemaCatalog.Entry> cached = catalog.cached(subject, version);
-        if (cached.isPresent()) {
-            apply(exchange, subject, version, byName, check, cached.get());
+        if (wanted == null) {
             callback.done(true);
             return true;
         }
-        catalog.lookup(subject, version).whenCompleteAsync((entry, failure) -> {
+        Optional<SchemaCatalog.Entry> cached = catalog.cached(wanted.subject(), wanted.version());
+        if (cached.isPresent()) {
+            apply(exchange, wanted, cached.get());
+            callback.done(true);
+            return true;
+        }
+        catalog.lookup(wanted.subject(), wanted.version()).whenCompleteAsync((entry, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 exchange.setException(new RegistryDown("The schema registry is unavailable: schema '"
-                        + subject + "' could not be looked up: " + cause.getMessage(), retryAfterSeconds, cause)
-                        .aboutSchema(subject));
+                        + wanted.subject() + "' could not be looked up: " + cause.getMessage(), retryAfterSeconds,
+                        cause).aboutSchema(wanted.subject()));
             } else {
-                apply(exchange, subject, version, byName, check, entry);
+                apply(exchange, wanted, entry);
             }
             callback.done(false);
         }, continuation);
         return false;
     }
 
-    private static void apply(Exchange exchange, String subject, String version, boolean named, boolean validate,
-                              SchemaCatalog.Entry entry) {
+    /** What the query and the topic ask for; null for no schema (none named, topic not enforced). */
+    private Wanted wanted(Exchange exchange) {
+        HttpServerRequest request = HttpRequests.of(exchange);
+        String name = HttpRequests.queryParam(request, "schemaname");
+        String askedVersion = HttpRequests.queryParam(request, "schemaversion");
+        boolean validate = flag(HttpRequests.queryParam(request, "schemavalidation"));
+        String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
+        boolean enforced = !enforcedTopics.isEmpty() && ApiKeyStore.anyMatches(enforcedTopics, topic);
+        Wanted wanted;
+        if (name == null) {
+            if (askedVersion != null) {
+                throw new GatewayException(400, "schemaversion needs schemaname");
+            }
+            if (!enforced) {
+                if (validate) {
+                    throw new GatewayException(400, "schemavalidation=true needs schemaname");
+                }
+                return null;
+            }
+            wanted = new Wanted(topic + "-value", "latest", false, true);
+        } else {
+            if (!NAME.matcher(name).matches()) {
+                throw new GatewayException(400, "Invalid schemaname: 1 to 200 characters among a-z, A-Z, 0-9,"
+                        + " '.', '_' and '-'");
+            }
+            String version = askedVersion == null ? "latest" : askedVersion;
+            if (!VERSION.matcher(version).matches()) {
+                throw new GatewayException(400, "Invalid schemaversion: a version number or 'latest'")
+                        .aboutSchema(name);
+            }
+            wanted = new Wanted(name, version, true, validate || enforced);
+        }
+        if (catalog == null) {
+            throw new GatewayException(400, "Schemas are not available: the gateway has no schema registry"
+                    + " configured (gateway.schema-registry.url)").aboutSchema(name);
+        }
+        return wanted;
+    }
+
+    private static void apply(Exchange exchange, Wanted wanted, SchemaCatalog.Entry entry) {
+        String subject = wanted.subject();
+        String version = wanted.version();
         if (entry.problem() != null) {
             exchange.setException(new GatewayException(400, "Schema '" + subject + "' version " + version
                     + " cannot be used: " + entry.problem()).aboutSchema(subject));
             return;
         }
         RegisteredSchema schema = entry.schema();
-        if (schema == null && !named) {
+        if (schema == null && !wanted.named()) {
             String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
             exchange.setException(new GatewayException(400, "Topic '" + topic + "' takes only records with a schema:"
                     + " name one (schemaname), or register subject '" + subject + "'").aboutSchema(subject));
@@ -145,7 +152,7 @@ public class ResolveSchema extends AsyncProcessorSupport {
             return;
         }
         exchange.setVariable(GatewayNames.SCHEMA, schema);
-        exchange.setVariable(GatewayNames.SCHEMA_VALIDATION, validate);
+        exchange.setVariable(GatewayNames.SCHEMA_VALIDATION, wanted.validate());
         if (schema.deprecated()) {
             exchange.setVariable(GatewayNames.ANSWER_COMMENT, "Schema '" + schema.subject() + "' version "
                     + schema.version() + " is deprecated");

@@ -74,6 +74,18 @@ class SchemaApiTest {
         return prefix + "-" + SUBJECTS.incrementAndGet() + "-" + System.nanoTime() % 100000;
     }
 
+    /** The record expected: this value, with Event Streams' headers of version 1 of the subject, in this encoding. */
+    static Landed withSchemaHeaders(String topic, byte[] value, String subject, String encoding) {
+        return Landed.expect(topic, value)
+                .header(ApplySchema.ES_ENCODING, encoding)
+                .header(ApplySchema.ES_SCHEMA_ID, subject)
+                .header(ApplySchema.ES_SCHEMA_VERSION, "1");
+    }
+
+    static Landed withSchemaHeaders(String topic, String value, String subject, String encoding) {
+        return withSchemaHeaders(topic, bytes(value), subject, encoding);
+    }
+
     static byte[] avroBinary(String schema, String json) throws Exception {
         Schema parsed = new Schema.Parser().parse(schema);
         Object datum = new GenericDatumReader<>(parsed).read(null,
@@ -93,11 +105,7 @@ class SchemaApiTest {
         byte[] value = avroBinary(ORDER, VALID_ORDER_JSON);
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
                 + "&schemaversion=1&schemavalidation=true", "application/octet-stream", value);
-        Landed.expect(topic, value)
-                .header(ApplySchema.ES_ENCODING, "BINARY")
-                .header(ApplySchema.ES_SCHEMA_ID, subject)
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
-                .in(answer);
+        withSchemaHeaders(topic, value, subject, "BINARY").in(answer);
         assertFalse(TestGateway.json(answer).has("Comment"), answer.body());
     }
 
@@ -109,11 +117,7 @@ class SchemaApiTest {
         // no version: the latest
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
                 + "&schemavalidation=true", "application/json", bytes(VALID_ORDER_JSON));
-        Landed.expect(topic, VALID_ORDER_JSON)
-                .header(ApplySchema.ES_ENCODING, "JSON")
-                .header(ApplySchema.ES_SCHEMA_ID, subject)
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
-                .in(answer);
+        withSchemaHeaders(topic, VALID_ORDER_JSON, subject, "JSON").in(answer);
     }
 
     @Test
@@ -147,10 +151,7 @@ class SchemaApiTest {
         assertError(gateway.post(base, "application/octet-stream", hostile), 400);
 
         // without schemavalidation=true the value is not checked (Event Streams' own behaviour): headers only
-        Landed.expect(topic, longer)
-                .header(ApplySchema.ES_ENCODING, "BINARY")
-                .header(ApplySchema.ES_SCHEMA_ID, subject)
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
+        withSchemaHeaders(topic, longer, subject, "BINARY")
                 .in(gateway.post("/topics/" + topic + "/records?schemaname=" + subject, "application/octet-stream",
                         longer));
         assertEquals(1, TestKafka.allRecords(topic).size(), "only the unchecked record landed");
@@ -163,11 +164,7 @@ class SchemaApiTest {
         String topic = TestKafka.createTopic("schema");
         String base = "/topics/" + topic + "/records?schemaname=" + subject + "&schemavalidation=true";
         String valid = "{\"id\":\"o-1\",\"amount\":3}";
-        Landed.expect(topic, valid)
-                .header(ApplySchema.ES_ENCODING, "JSON")
-                .header(ApplySchema.ES_SCHEMA_ID, subject)
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
-                .in(gateway.post(base, "application/json", bytes(valid)));
+        withSchemaHeaders(topic, valid, subject, "JSON").in(gateway.post(base, "application/json", bytes(valid)));
         JsonNode invalid = assertError(gateway.post(base, "application/json", bytes("{\"id\":\"o-1\",\"amount\":-3}")),
                 400);
         assertTrue(invalid.get("message").asText().contains("/amount"), invalid.toString());
@@ -210,11 +207,7 @@ class SchemaApiTest {
         String topic = TestKafka.createTopic("schema");
         HttpResponse<String> answer = gateway.post("/topics/" + topic + "/records?schemaname=" + subject
                 + "&schemaversion=1", "application/json", bytes(VALID_ORDER_JSON));
-        Landed.expect(topic, VALID_ORDER_JSON)
-                .header(ApplySchema.ES_ENCODING, "JSON")
-                .header(ApplySchema.ES_SCHEMA_ID, subject)
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
-                .in(answer);
+        withSchemaHeaders(topic, VALID_ORDER_JSON, subject, "JSON").in(answer);
         assertEquals("Schema '" + subject + "' version 1 is deprecated",
                 TestGateway.json(answer).get("Comment").asText(), answer.body());
     }
@@ -229,11 +222,7 @@ class SchemaApiTest {
         TestRegistry.register(topic + "-value", ORDER, "AVRO");
         // the miss above is remembered for cache-missing-ms (5 s): wait until the subject is seen
         HttpResponse<String> answer = awaitNot400(records);
-        Landed.expect(topic, VALID_ORDER_JSON)
-                .header(ApplySchema.ES_ENCODING, "JSON")
-                .header(ApplySchema.ES_SCHEMA_ID, topic + "-value")
-                .header(ApplySchema.ES_SCHEMA_VERSION, "1")
-                .in(answer);
+        withSchemaHeaders(topic, VALID_ORDER_JSON, topic + "-value", "JSON").in(answer);
         JsonNode invalid = assertError(gateway.post(records, "application/json", bytes("{\"id\":1}")), 400);
         assertTrue(invalid.get("message").asText().contains("field 'id'"), invalid.toString());
         // a topic that is not enforced takes any record
@@ -324,13 +313,11 @@ class SchemaApiTest {
                      "gateway.schema-registry.timeout-ms", "1500"))) {
             String topic = TestKafka.createTopic("schema");
             String records = "/topics/" + topic + "/records?schemavalidation=true&schemaname=";
-            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
-                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+            withSchemaHeaders(topic, VALID_ORDER_JSON, cached, "JSON")
                     .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
 
             proxy.pause();
-            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
-                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+            withSchemaHeaders(topic, VALID_ORDER_JSON, cached, "JSON")
                     .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
             long start = System.nanoTime();
             HttpResponse<String> refused = behindProxy.post(records + uncached, "application/json",
@@ -351,15 +338,13 @@ class SchemaApiTest {
 
             proxy.resume();
             HttpResponse<String> answer = awaitStatus(behindProxy, records + uncached, 200);
-            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
-                    .header(ApplySchema.ES_SCHEMA_ID, uncached).header(ApplySchema.ES_SCHEMA_VERSION, "1").in(answer);
+            withSchemaHeaders(topic, VALID_ORDER_JSON, uncached, "JSON").in(answer);
 
             // the registry gone altogether (connections refused): cached schemas still produce, others are 503
             String third = subject("order");
             TestRegistry.register(third, ORDER, "AVRO");
             proxy.close();
-            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
-                    .header(ApplySchema.ES_SCHEMA_ID, cached).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+            withSchemaHeaders(topic, VALID_ORDER_JSON, cached, "JSON")
                     .in(behindProxy.post(records + cached, "application/json", bytes(VALID_ORDER_JSON)));
             JsonNode gone = assertError(behindProxy.post(records + third, "application/json", bytes(VALID_ORDER_JSON)),
                     503);
@@ -392,8 +377,7 @@ class SchemaApiTest {
                      "gateway.schema-registry.ca-certificate", TestGateway.CERTS.resolve("ca.pem").toString()))) {
             String topic = TestKafka.createTopic("schema");
             String records = "/topics/" + topic + "/records?schemavalidation=true&schemaname=" + subject;
-            Landed.expect(topic, VALID_ORDER_JSON).header(ApplySchema.ES_ENCODING, "JSON")
-                    .header(ApplySchema.ES_SCHEMA_ID, subject).header(ApplySchema.ES_SCHEMA_VERSION, "1")
+            withSchemaHeaders(topic, VALID_ORDER_JSON, subject, "JSON")
                     .in(right.post(records, "application/json", bytes(VALID_ORDER_JSON)));
             assertTrue(guarded.forwarded() > 0, "the lookup went through the HTTPS registry");
             JsonNode refused = assertError(wrong.post(records, "application/json", bytes(VALID_ORDER_JSON)), 503);
