@@ -27,21 +27,18 @@ public class ReadinessCheck extends AsyncProcessorSupport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Admin admin;
     private final DeadLetterJournal journal;
     private final Executor continuation;
-    private final int timeoutMs;
-    private volatile CompletableFuture<String> kafka;
-    private volatile long kafkaCheckedAt;
-    private Supplier<CompletableFuture<Void>> registry;
-    private volatile CompletableFuture<String> registryCheck;
-    private volatile long registryCheckedAt;
+    private final Reused kafka;
+    private volatile Reused registry;
 
     public ReadinessCheck(Admin admin, DeadLetterJournal journal, Executor continuation, int timeoutMs) {
-        this.admin = admin;
         this.journal = journal;
         this.continuation = continuation;
-        this.timeoutMs = timeoutMs;
+        this.kafka = new Reused(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                .clusterId().toCompletionStage().toCompletableFuture()
+                .handle((id, failure) -> failure == null ? null
+                        : "Kafka does not answer: " + ErrorResponse.unwrap(failure).getMessage()));
     }
 
     /**
@@ -49,12 +46,14 @@ public class ReadinessCheck extends AsyncProcessorSupport {
      * not answer: records without a schema need no registry, and cached schemas go on working.
      */
     public void reportRegistry(Supplier<CompletableFuture<Void>> ping) {
-        this.registry = ping;
+        this.registry = new Reused(() -> ping.get().handle((ok, failure) -> failure == null ? null
+                : "The schema registry does not answer: " + ErrorResponse.unwrap(failure).getMessage()
+                        + " (cached schemas go on working)"));
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        kafkaProblem().thenCombine(registryProblem(), (kafkaProblem, registryProblem) -> new String[] {kafkaProblem,
+        kafka.problem().thenCombine(registryProblem(), (kafkaProblem, registryProblem) -> new String[] {kafkaProblem,
                 registryProblem}).whenCompleteAsync((problems, ignored) -> {
             String kafkaProblem = problems[0];
             String storeProblem = journal.problem();
@@ -90,36 +89,32 @@ public class ReadinessCheck extends AsyncProcessorSupport {
         return false;
     }
 
-    private CompletableFuture<String> kafkaProblem() {
-        long now = System.currentTimeMillis();
-        CompletableFuture<String> last = kafka;
-        if (last != null && (!last.isDone() || now - kafkaCheckedAt < 1000)) {
-            return last;
-        }
-        kafkaCheckedAt = now;
-        CompletableFuture<String> check = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-                .clusterId().toCompletionStage().toCompletableFuture()
-                .handle((id, failure) -> failure == null ? null
-                        : "Kafka does not answer: " + ErrorResponse.unwrap(failure).getMessage());
-        kafka = check;
-        return check;
+    private CompletableFuture<String> registryProblem() {
+        Reused check = registry;
+        return check == null ? CompletableFuture.completedFuture(null) : check.problem();
     }
 
-    private CompletableFuture<String> registryProblem() {
-        if (registry == null) {
-            return CompletableFuture.completedFuture(null);
+    /** A check whose answer (a problem, or null) is reused for a second, and shared while one is under way. */
+    private static final class Reused {
+        private final Supplier<CompletableFuture<String>> probe;
+        private volatile CompletableFuture<String> last;
+        private volatile long checkedAt;
+
+        Reused(Supplier<CompletableFuture<String>> probe) {
+            this.probe = probe;
         }
-        long now = System.currentTimeMillis();
-        CompletableFuture<String> last = registryCheck;
-        if (last != null && (!last.isDone() || now - registryCheckedAt < 1000)) {
-            return last;
+
+        CompletableFuture<String> problem() {
+            long now = System.currentTimeMillis();
+            CompletableFuture<String> known = last;
+            if (known != null && (!known.isDone() || now - checkedAt < 1000)) {
+                return known;
+            }
+            checkedAt = now;
+            CompletableFuture<String> check = probe.get();
+            last = check;
+            return check;
         }
-        registryCheckedAt = now;
-        CompletableFuture<String> check = registry.get().handle((ok, failure) -> failure == null ? null
-                : "The schema registry does not answer: " + ErrorResponse.unwrap(failure).getMessage()
-                        + " (cached schemas go on working)");
-        registryCheck = check;
-        return check;
     }
 
     private static void check(ObjectNode checks, String name, String problem) {
