@@ -23,7 +23,9 @@ import io.github.kafkarestgateway.auth.ApiKeyAuthenticator;
 import io.github.kafkarestgateway.auth.ApiKeyFile;
 import io.github.kafkarestgateway.auth.ApiKeyStore;
 import io.github.kafkarestgateway.auth.AuthSettings;
+import io.github.kafkarestgateway.auth.ClusterAcls;
 import io.github.kafkarestgateway.auth.FailedAuthenticationLimiter;
+import io.github.kafkarestgateway.auth.KafkaIdentityAuthenticator;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
 import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
@@ -45,9 +47,11 @@ import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
 import io.github.kafkarestgateway.idempotency.ReleaseIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.RememberAnswer;
+import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.ContinuationPool;
 import io.github.kafkarestgateway.kafka.KafkaClientProperties;
 import io.github.kafkarestgateway.kafka.KafkaSendGate;
+import io.github.kafkarestgateway.kafka.ProduceAsCaller;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
@@ -147,6 +151,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         long replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
         int continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
         String schemaRegistryUrl = settings.string(SchemaSettings.REGISTRY_URL);
+        CallerProducers.Mechanism kafkaIdentity = CallerProducers.Mechanism.of(
+                settings.string(AuthSettings.KAFKA_IDENTITY), settings.string(AuthSettings.SCRAM_MECHANISM));
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
         String bootstrap = (String) kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -203,6 +209,18 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "rememberAnswer", new RememberAnswer(idempotency, continuation));
         bind(context, "releaseIdempotencyKey", new ReleaseIdempotencyKey(idempotency));
         RecordBatchDelivery batchDelivery = new RecordBatchDelivery(batchProducer, journal, continuation);
+        CallerProducers callers = kafkaIdentity == null ? null : new CallerProducers(kafkaIdentity, kafkaClient,
+                settings.integer(AuthSettings.MAX_PRODUCERS), settings.longValue(AuthSettings.PRODUCER_IDLE_MS),
+                settings.longValue(AuthSettings.RECHECK_MS),
+                Math.max(settings.longValue(AuthSettings.PRODUCER_BUFFER_BYTES), 2L * maxValueBytes),
+                checkTimeoutMs, settings.integer(AuthSettings.MAX_CONCURRENT_CHECKS), continuation);
+        if (callers != null) {
+            sendGate.produceAsCallers(callers);
+            batchDelivery.produceAsCallers(callers);
+            metrics.bind(callers);
+            // closed after the routes (reverse order of adding): their last records are acknowledged first
+            context.addService(closing(callers::close), true, true);
+        }
         context.addService(closing(batchDelivery::close), true, true);
         bind(context, "deliverRecords", batchDelivery);
         bind(context, "storeDeadLetter", new DeadLetterWriter(journal));
@@ -232,7 +250,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(maxAuthFailures, authFailureWindowMs,
                 authBlockMs);
         boolean bySan = "san".equalsIgnoreCase(clientPrincipal);
-        bind(context, "authenticate", new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan));
+        bind(context, "authenticate", callers == null
+                ? new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan)
+                : new KafkaIdentityAuthenticator(callers, new ClusterAcls(admin, settings.longValue(
+                        AuthSettings.ACL_REFRESH_MS), checkTimeoutMs), limiter, bySan, continuation));
         bind(context, "authenticateOperator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter,
                 bySan));
         bind(context, "applyQuota", new Quota(store, quotaPerSecond));
@@ -242,6 +263,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "answerMetadata", new ProduceResponse());
         bind(context, "setRecordHeaders", new SetRecordHeaders());
         bind(context, "markSendTime", new MarkSendTime());
+        bind(context, "produceAsCaller", new ProduceAsCaller());
 
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost(httpHost);
@@ -266,6 +288,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)
                                 && request.request().getHeader(GatewayNames.IDEMPOTENCY_KEY_HEADER) == null
+                                // a caller's own producer may wait for metadata of the topic: on a worker thread
+                                && (callers == null || request.request().getHeader("Authorization") == null)
                                 && sendGate.sendsAtOnce(request.pathParam("topic"), request.body().length())));
         // added before the server, so stopped after it (reverse order): the last requests' lines are written too
         context.addService(closing(() -> {

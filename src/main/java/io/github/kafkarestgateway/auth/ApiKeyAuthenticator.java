@@ -42,7 +42,7 @@ public class ApiKeyAuthenticator implements Processor {
 
     /** Wrong credentials from a source blocked after repeated failed authentication: 429. */
     public static final class Blocked extends GatewayException {
-        Blocked(long retryAfterSeconds) {
+        public Blocked(long retryAfterSeconds) {
             super(429, "Too many failed authentication attempts: try again later", null,
                     Map.of("Retry-After", String.valueOf(retryAfterSeconds)), null, "blocked", false);
         }
@@ -142,7 +142,7 @@ public class ApiKeyAuthenticator implements Processor {
     }
 
     /** HTTP Basic credentials: a non-empty user, then the password (possibly empty). */
-    private record Basic(String user, String password) {
+    record Basic(String user, String password) {
         /** From the Base64 part of the header; null when it is not Base64 or names no user. */
         static Basic decode(String encoded) {
             String decoded;
@@ -156,7 +156,7 @@ public class ApiKeyAuthenticator implements Processor {
         }
     }
 
-    private static boolean blank(String value) {
+    static boolean blank(String value) {
         return value == null || value.isBlank();
     }
 
@@ -174,7 +174,12 @@ public class ApiKeyAuthenticator implements Processor {
         return basic == null ? null : basic.user();
     }
 
-    private Optional<String> certificateName(HttpServerRequest request) {
+    Optional<String> certificateName(HttpServerRequest request) {
+        return certificateName(request, certificateBySan);
+    }
+
+    /** The name a verified client certificate gives (its CN, or its first SAN), if the caller presented one. */
+    static Optional<String> certificateName(HttpServerRequest request, boolean certificateBySan) {
         SSLSession session = request.sslSession();
         if (session == null) {
             return Optional.empty();

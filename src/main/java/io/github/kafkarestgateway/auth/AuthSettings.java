@@ -21,8 +21,29 @@ public final class AuthSettings {
     public static final Setting BLOCK_MS = Setting.of("gateway.auth.block-ms", "60000",
             "How long in ms such a source's wrong credentials get 429.");
 
+    public static final Setting KAFKA_IDENTITY = Setting.of("gateway.auth.kafka-identity", "off",
+            "Who produces: off (the service IDs of the key file, the gateway's own Kafka login), scram (HTTP Basic is a"
+                    + " Kafka user's SCRAM login) or oauthbearer (the Bearer token is the caller's OAUTHBEARER token):"
+                    + " records go by that user's own producer and Kafka's ACLs decide.");
+    public static final Setting SCRAM_MECHANISM = Setting.of("gateway.auth.scram-mechanism", "SCRAM-SHA-512",
+            "The SCRAM mechanism of the callers' logins: SCRAM-SHA-512 or SCRAM-SHA-256.");
+    public static final Setting MAX_PRODUCERS = Setting.of("gateway.auth.kafka-identity.max-producers", "100",
+            "Most callers' producers open at once; the least recently used closes first.");
+    public static final Setting PRODUCER_IDLE_MS = Setting.of("gateway.auth.kafka-identity.idle-ms", "300000",
+            "A caller's producer unused this many ms is closed.");
+    public static final Setting RECHECK_MS = Setting.of("gateway.auth.kafka-identity.recheck-ms", "60000",
+            "Verified credentials are verified by the brokers again after this many ms: a changed or revoked password"
+                    + " stops working within it.");
+    public static final Setting PRODUCER_BUFFER_BYTES = Setting.of("gateway.auth.kafka-identity.buffer-bytes",
+            "2097152", "buffer.memory of each caller's producer (at least 2 × gateway.max-value-bytes).");
+    public static final Setting MAX_CONCURRENT_CHECKS = Setting.of("gateway.auth.kafka-identity.max-concurrent-checks",
+            "16", "Most verifications of new credentials by the brokers at once; over it, 503.");
+    public static final Setting ACL_REFRESH_MS = Setting.of("gateway.auth.acl-refresh-ms", "10000",
+            "With kafka-identity, how old in ms the cluster's ACLs that authorize client-certificate callers may be.");
+
     public static final List<Setting> ALL = List.of(KEYS_FILE, CREATE_DEV_KEY, RELOAD_INTERVAL_MS, MAX_FAILURES,
-            FAILURE_WINDOW_MS, BLOCK_MS);
+            FAILURE_WINDOW_MS, BLOCK_MS, KAFKA_IDENTITY, SCRAM_MECHANISM, MAX_PRODUCERS, PRODUCER_IDLE_MS, RECHECK_MS,
+            PRODUCER_BUFFER_BYTES, MAX_CONCURRENT_CHECKS, ACL_REFRESH_MS);
 
     private AuthSettings() {
     }

@@ -11,6 +11,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -74,6 +76,11 @@ public class ErrorResponse implements Processor {
         if (failure instanceof java.io.IOException io) {
             return new GatewayException(500, "Internal server error", null, Map.of(), io);
         }
+        if (failure instanceof TimeoutException timeout && timeout.getCause() instanceof ApiException cause
+                && !(cause instanceof RetriableException)) {
+            // the producer waited for metadata the brokers refused (a topic its ACLs do not allow): that refusal
+            return toGatewayException(cause);
+        }
         if (failure instanceof TimeoutException timeout) {
             // the topic check passed, so missing metadata means the brokers stopped answering
             return timeout.getMessage() != null && timeout.getMessage().contains("not present in metadata")
@@ -87,8 +94,14 @@ public class ErrorResponse implements Processor {
                 || failure instanceof InvalidRecordException) {
             return kafka(400, "Kafka refused the record: " + failure.getMessage(), (ApiException) failure, Map.of());
         }
-        if (failure instanceof TopicAuthorizationException e) {
-            return kafka(403, "The gateway is not authorized by Kafka to produce to this topic", e, Map.of());
+        if (failure instanceof TopicAuthorizationException || failure instanceof ClusterAuthorizationException) {
+            return kafka(403, "Forbidden: Kafka's ACLs do not allow this principal to produce to this topic",
+                    (ApiException) failure, Map.of());
+        }
+        if (failure instanceof AuthenticationException e) {
+            // a caller's own Kafka login (gateway.auth.kafka-identity) refused since it was verified
+            return kafka(401, "Unauthorized: Kafka did not accept the credentials", e,
+                    Map.of("WWW-Authenticate", "Basic realm=\"kafka-rest-gateway\", Bearer realm=\"kafka-rest-gateway\""));
         }
         if (failure instanceof RetriableException && failure instanceof ApiException e) {
             return kafka(503, "Kafka brokers are unavailable: " + e.getClass().getSimpleName(), e,

@@ -28,7 +28,7 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * per record, and the answer needed a hop to the event loop anyway. A send from outside Vert.x (no current context)
  * completes on the network thread as before.
  */
-final class ContextCallbackProducer<K, V> implements Producer<K, V> {
+class ContextCallbackProducer<K, V> implements Producer<K, V> {
 
     private final Producer<K, V> delegate;
 
@@ -38,11 +38,17 @@ final class ContextCallbackProducer<K, V> implements Producer<K, V> {
 
     @Override
     public Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
+        return sendOnContext(delegate, record, callback);
+    }
+
+    /** Sends with that producer, the completion handed to the current Vert.x context (if any). */
+    static <K, V> Future<RecordMetadata> sendOnContext(Producer<K, V> producer, ProducerRecord<K, V> record,
+                                                      Callback callback) {
         Context context = Vertx.currentContext();
         if (context == null || callback == null) {
-            return delegate.send(record, callback);
+            return producer.send(record, callback);
         }
-        return delegate.send(record, (metadata, failure) ->
+        return producer.send(record, (metadata, failure) ->
                 context.runOnContext(ignored -> callback.onCompletion(metadata, failure)));
     }
 

@@ -38,6 +38,16 @@ public final class KafkaSendGate extends DefaultKafkaClientFactory {
 
     private final List<Watched> producers = new CopyOnWriteArrayList<>();
     private volatile boolean blind;
+    private volatile CallerProducers callers;
+
+    /**
+     * With {@code gateway.auth.kafka-identity}: the component's producers send a caller's record by that caller's
+     * producer ({@link CallerRoutingProducer}), which takes the component's producer settings. Set before the routes
+     * start.
+     */
+    public void produceAsCallers(CallerProducers callers) {
+        this.callers = callers;
+    }
 
     @Override
     @SuppressWarnings("rawtypes")
@@ -62,6 +72,11 @@ public final class KafkaSendGate extends DefaultKafkaClientFactory {
         } catch (ReflectiveOperationException | RuntimeException e) {
             blind = true;
             LOG.warn("Cannot look into the Kafka producer ({}): every request runs on a worker thread", e.toString());
+        }
+        CallerProducers asCallers = callers;
+        if (asCallers != null) {
+            asCallers.producerProperties(kafkaProps);
+            return new CallerRoutingProducer(producer, asCallers);
         }
         return new ContextCallbackProducer<>(producer);
     }

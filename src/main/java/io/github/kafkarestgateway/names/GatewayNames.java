@@ -38,6 +38,11 @@ public final class GatewayNames {
      * {@code client-certificate}).
      */
     public static final String AUTH_METHOD = "authMethod";
+    /**
+     * Variable: with {@code gateway.auth.kafka-identity}, the handle of the caller's own Kafka producer (its Kafka
+     * user's credentials), which the record is produced with; absent: the gateway's own producer.
+     */
+    public static final String KAFKA_CALLER = "kafkaCaller";
 
     // --- the record to produce
     /** Variable: the record key (v1) as bytes, or null. */

@@ -13,6 +13,7 @@ import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.error.ErrorBody;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.LazyProducer;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
@@ -20,7 +21,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -42,6 +43,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final LazyProducer producer;
+    private volatile CallerProducers callers;
     private final DeadLetterJournal journal;
     private final Executor continuation;
 
@@ -49,6 +51,23 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         this.producer = new LazyProducer(producerProperties);
         this.journal = journal;
         this.continuation = continuation;
+    }
+
+    /** With {@code gateway.auth.kafka-identity}: a caller's records go by that caller's own producer. */
+    public void produceAsCallers(CallerProducers callers) {
+        this.callers = callers;
+    }
+
+    private Producer<byte[], byte[]> producerFor(Exchange exchange) {
+        String handle = exchange.getVariable(GatewayNames.KAFKA_CALLER, String.class);
+        if (handle == null || callers == null) {
+            return producer.get();
+        }
+        Producer<byte[], byte[]> caller = callers.producer(handle);
+        if (caller == null) {
+            throw new IllegalStateException("The caller's producer is closed");
+        }
+        return caller;
     }
 
     @Override
@@ -66,7 +85,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             }
             callback.done(false);
         });
-        KafkaProducer<byte[], byte[]> kafka = producer.get();
+        Producer<byte[], byte[]> kafka = producerFor(exchange);
         // a partition the topic does not have is the caller's mistake: the producer would wait for it to appear
         int partitions = records.stream().anyMatch(r -> r.partition() != null) ? kafka.partitionsFor(topic).size()
                 : Integer.MAX_VALUE;

@@ -32,6 +32,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.github.kafkarestgateway.testing.Landed;
+import io.github.kafkarestgateway.testing.ClientCertificates;
 import io.github.kafkarestgateway.testing.TestGateway;
 import io.github.kafkarestgateway.testing.TestKafka;
 import org.junit.jupiter.api.AfterAll;
@@ -443,27 +444,7 @@ class SecurityTest {
 
     /** An HTTPS client with a client certificate for {@code cn}, signed by the client CA (or self-signed). */
     private static HttpClient clientWithCertificate(String cn, String san, boolean signedByClientCa) throws Exception {
-        Path work = Files.createTempDirectory(dir, "client");
-        Path store = work.resolve("client.p12");
-        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn,
-                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        if (signedByClientCa) {
-            Path csr = work.resolve("client.csr");
-            Path signed = work.resolve("client.pem");
-            keytool("-certreq", "-alias", "client", "-keystore", store.toString(), "-storepass", "changeit",
-                    "-file", csr.toString());
-            List<String> args = new ArrayList<>(List.of("sign-csr", "--in", csr.toString(), "--out", signed.toString()));
-            if (san != null) {
-                args.addAll(List.of("--san", san));
-            }
-            tool(args.toArray(String[]::new));
-            keytool("-importcert", "-noprompt", "-alias", "client-ca", "-file",
-                    TestGateway.CERTS.resolve("client-ca.pem").toString(), "-keystore", store.toString(),
-                    "-storepass", "changeit");
-            keytool("-importcert", "-noprompt", "-alias", "client", "-file", signed.toString(),
-                    "-keystore", store.toString(), "-storepass", "changeit");
-        }
-        return clientWithKeyStore(store);
+        return ClientCertificates.client(dir, cn, san, signedByClientCa);
     }
 
     /** A client certificate signed by a CA that has the client CA's name but another key. */
@@ -490,26 +471,11 @@ class SecurityTest {
     }
 
     private static HttpClient clientWithKeyStore(Path store) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, "changeit".toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), trustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
+        return ClientCertificates.withKeyStore(store);
     }
 
     private static javax.net.ssl.TrustManager[] trustManagers() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(TestGateway.CERTS.resolve("ca.pem"))) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        return tmf.getTrustManagers();
+        return ClientCertificates.trustManagers();
     }
 
     /** Completes a TLS handshake offering only these protocols (and cipher suites) and returns the protocol used. */
@@ -676,12 +642,6 @@ class SecurityTest {
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), out);
+        ClientCertificates.keytool(args);
     }
 }

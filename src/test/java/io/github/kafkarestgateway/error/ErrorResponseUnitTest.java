@@ -58,8 +58,15 @@ class ErrorResponseUnitTest {
         assertMapped(400, "Kafka refused the record: too big", 10, Map.of(), new RecordTooLargeException("too big"));
         assertMapped(400, "Kafka refused the record: bad name", 17, Map.of(), new InvalidTopicException("bad name"));
         assertMapped(400, "Kafka refused the record: bad record", 87, Map.of(), new InvalidRecordException("bad record"));
-        assertMapped(403, "The gateway is not authorized by Kafka to produce to this topic", 29, Map.of(),
+        assertMapped(403, "Forbidden: Kafka's ACLs do not allow this principal to produce to this topic", 29, Map.of(),
                 new TopicAuthorizationException("no"));
+        // the producer waited for metadata that the brokers refused: the refusal, not a timeout (nor a dead letter)
+        assertMapped(403, "Forbidden: Kafka's ACLs do not allow this principal to produce to this topic", 29, Map.of(),
+                new org.apache.kafka.common.errors.TimeoutException("Topic t not present in metadata after 5000 ms.",
+                        new TopicAuthorizationException("no")));
+        assertMapped(401, "Unauthorized: Kafka did not accept the credentials", 58, Map.of("WWW-Authenticate",
+                "Basic realm=\"kafka-rest-gateway\", Bearer realm=\"kafka-rest-gateway\""),
+                new org.apache.kafka.common.errors.SaslAuthenticationException("changed password"));
         assertMapped(503, "Kafka brokers are unavailable: NotEnoughReplicasException", 19, Map.of("Retry-After", "1"),
                 new NotEnoughReplicasException("isr"));
         assertMapped(500, "Kafka error: InvalidRequestException", 42, Map.of(), new InvalidRequestException("?"));

@@ -30,6 +30,11 @@ public final class TestKafka {
     private static EmbeddedKafka broker;
     private static Admin admin;
     private static PausableProxy proxy;
+    private static int saslPort;
+    /** The gateway's own Kafka user on the SASL listener (a super user). */
+    public static final String GATEWAY_USER = "gateway";
+    public static final String GATEWAY_PASSWORD = "gateway-secret";
+    private static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
     private TestKafka() {
     }
@@ -42,14 +47,36 @@ public final class TestKafka {
                 int controllerPort = freePort();
                 int proxiedPort = freePort();
                 int proxyPort = freePort();
-                // a second listener, advertised at the proxy's address: clients bootstrapped there stay behind it
-                broker = new EmbeddedKafka(dir, "localhost", port, controllerPort, Map.of(
+                saslPort = freePort();
+                String jwks = TestOAuth.jwksUrl();
+                // Kafka reads a JWKS only from the URLs allowed here
+                System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", jwks);
+                Map<String, String> config = new java.util.HashMap<>(Map.of(
+                        // a second listener, advertised at the proxy's address: clients bootstrapped there stay
+                        // behind it; a third where clients log in as Kafka users (SCRAM, OAUTHBEARER)
                         "listeners", "PLAINTEXT://localhost:" + port + ",PROXIED://localhost:" + proxiedPort
-                                + ",CONTROLLER://localhost:" + controllerPort,
-                        "advertised.listeners", "PLAINTEXT://localhost:" + port + ",PROXIED://localhost:" + proxyPort,
-                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                + ",SASL://localhost:" + saslPort + ",CONTROLLER://localhost:" + controllerPort,
+                        "advertised.listeners", "PLAINTEXT://localhost:" + port + ",PROXIED://localhost:" + proxyPort
+                                + ",SASL://localhost:" + saslPort,
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,SASL:SASL_PLAINTEXT,"
+                                + "CONTROLLER:PLAINTEXT",
                         "auto.create.topics.enable", "false",
                         "num.partitions", "1"));
+                // the standard authorizer: the SASL listener's users are what their ACLs allow; the other listeners'
+                // clients (ANONYMOUS) and the gateway's own user are super users
+                config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+                config.put("super.users", "User:ANONYMOUS;User:" + GATEWAY_USER);
+                config.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,OAUTHBEARER");
+                config.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
+                config.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;");
+                config.put("listener.name.sasl.oauthbearer.sasl.jaas.config",
+                        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+                config.put("listener.name.sasl.oauthbearer.sasl.server.callback.handler.class",
+                        "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler");
+                config.put("sasl.oauthbearer.jwks.endpoint.url", jwks);
+                config.put("sasl.oauthbearer.expected.audience", TestOAuth.AUDIENCE);
+                config.put("sasl.oauthbearer.expected.issuer", TestOAuth.ISSUER);
+                broker = new EmbeddedKafka(dir, "localhost", port, controllerPort, config);
                 broker.start();
                 proxy = new PausableProxy(proxyPort, new InetSocketAddress("localhost", proxiedPort));
                 admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
@@ -63,6 +90,75 @@ public final class TestKafka {
             }
         }
         return broker.bootstrapServers();
+    }
+
+    /** Bootstrap address of the listener where clients log in as Kafka users (SASL_PLAINTEXT). */
+    public static String saslBootstrapServers() {
+        bootstrapServers();
+        return "localhost:" + saslPort;
+    }
+
+    public static Admin admin() {
+        bootstrapServers();
+        return admin;
+    }
+
+    /** Creates (or changes the password of) a Kafka user, and waits until the broker knows it. */
+    public static void scramUser(String user, String password) {
+        scramUsers(Map.of(user, password), org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512);
+    }
+
+    /** Creates (or changes the passwords of) Kafka users for one mechanism, and waits until the broker knows them. */
+    public static void scramUsers(Map<String, String> passwords, org.apache.kafka.clients.admin.ScramMechanism mechanism) {
+        bootstrapServers();
+        try {
+            admin.alterUserScramCredentials(passwords.entrySet().stream()
+                    .map(e -> (org.apache.kafka.clients.admin.UserScramCredentialAlteration)
+                            new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(e.getKey(),
+                                    new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 4096),
+                                    e.getValue()))
+                    .toList()).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not set the SCRAM credentials", e);
+        }
+        // credentials committed by the controller reach the broker's metadata a moment later
+        String last = passwords.keySet().iterator().next();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> admin.describeUserScramCredentials(List.of(last)).all().get().get(last)
+                        .credentialInfos().stream().anyMatch(info -> info.mechanism() == mechanism));
+    }
+
+    /** Grants (allow true) or revokes (allow null) an ACL: that operation on the literal topic for User:user. */
+    public static void topicAcl(String user, String topic, org.apache.kafka.common.acl.AclOperation operation,
+                                boolean grant) {
+        bootstrapServers();
+        var binding = new org.apache.kafka.common.acl.AclBinding(
+                new org.apache.kafka.common.resource.ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC,
+                        topic, org.apache.kafka.common.resource.PatternType.LITERAL),
+                new org.apache.kafka.common.acl.AccessControlEntry("User:" + user, "*", operation,
+                        org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+        try {
+            if (grant) {
+                admin.createAcls(List.of(binding)).all().get();
+            } else {
+                admin.deleteAcls(List.of(binding.toFilter())).all().get();
+            }
+            // the authorizer of the broker applies the change once it reaches its metadata
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> admin.describeAcls(binding.toFilter()).values().get().contains(binding) == grant);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not change the ACL", e);
+        }
+    }
+
+    /** The gateway's settings for its own Kafka login on the SASL listener, as a super user. */
+    public static Map<String, String> gatewaySaslSettings() {
+        scramUser(GATEWAY_USER, GATEWAY_PASSWORD);
+        return Map.of("kafka.bootstrap.servers", saslBootstrapServers(),
+                "kafka.security.protocol", "SASL_PLAINTEXT",
+                "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.sasl.jaas.config", SCRAM_MODULE + " required username=\"" + GATEWAY_USER + "\" password=\""
+                        + GATEWAY_PASSWORD + "\";");
     }
 
     /** Bootstrap address of the same broker behind a proxy that {@link #proxy()} can pause. */
