@@ -380,7 +380,10 @@ public final class CallerProducers implements AutoCloseable, MeterBinder {
     private void start(Credentials credentials, byte[] fingerprint, Verification verification) {
         Admin admin;
         try {
-            admin = Admin.create(withLogin(new HashMap<>(clientProperties), credentials, "rest-gateway-verify"));
+            Map<String, Object> props = withLogin(new HashMap<>(clientProperties), credentials, "rest-gateway-verify");
+            props.put("default.api.timeout.ms", String.valueOf(Math.max(verifyTimeoutMs, 1000)));
+            props.put("request.timeout.ms", String.valueOf(Math.max(verifyTimeoutMs, 1000)));
+            admin = Admin.create(props);
         } catch (RuntimeException e) {
             verification.settle();
             verification.result.completeExceptionally(new VerificationUnavailable("Cannot make a Kafka client", e));
@@ -464,8 +467,6 @@ public final class CallerProducers implements AutoCloseable, MeterBinder {
         }
         props.remove("sasl.client.callback.handler.class");
         props.put("client.id", clientId);
-        props.put("default.api.timeout.ms", String.valueOf(Math.max(verifyTimeoutMs, 1000)));
-        props.put("request.timeout.ms", String.valueOf(Math.max(verifyTimeoutMs, 1000)));
         return props;
     }
 

@@ -327,6 +327,35 @@ class KafkaIdentityTest {
     }
 
     @Test
+    void aFailedDeliveryAsACallerIsKeptWithTheUsersNameAndNoCredentials() throws Exception {
+        // a delivery timeout of 1 ms: alice's new producer (which first asks for its producer id) cannot have the
+        // record acknowledged in time, so the accepted request fails with 408 and is kept
+        String unwritable = TestKafka.createTopic("identity-unwritable");
+        TestKafka.topicAcl("alice", unwritable, AclOperation.WRITE, true);
+        try (TestGateway failing = TestGateway.start(settings(Map.of("gateway.auth.kafka-identity", "scram",
+                "camel.component.kafka.delivery-timeout-ms", "1",
+                "camel.component.kafka.linger-ms", "0",
+                "camel.component.kafka.request-timeout-ms", "1")))) {
+            HttpResponse<String> answer = produce(failing, basic("alice", "alice-secret"), unwritable, "kept");
+            assertTrue(answer.statusCode() == 408 || answer.statusCode() == 503, answer.body());
+            String incident = json(answer).get("error").get("incident").asText();
+            assertTrue(incident.startsWith("dl-"), answer.body());
+            String journal = Files.readString(failing.journal());
+            JsonNode entry = journal.lines().map(line -> {
+                try {
+                    return TestGateway.JSON.readTree(line);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).filter(line -> line.path("principal").asText().equals("alice")).findFirst().orElseThrow(
+                    () -> new AssertionError("no dead letter of alice in " + journal));
+            assertEquals(unwritable, entry.path("topic").asText(), entry.toString());
+            assertFalse(journal.contains("alice-secret"), "a password reached the dead-letter journal");
+            assertFalse(journal.contains(CallerProducers.HANDLE_HEADER), "the producer's handle reached the journal");
+        }
+    }
+
+    @Test
     void callersAreTheAccessLogsPrincipal() throws Exception {
         landed(produce(scram, basic("alice", "alice-secret"), topic, "logged"));
         Path log = Path.of("target/test-gateway.log");

@@ -34,7 +34,9 @@ class ErrorResponseUnitTest {
         assertEquals(message, e.getMessage());
         assertEquals(kafkaCode, e.kafkaErrorCode());
         assertEquals(headers, e.responseHeaders());
-        assertSame(failure, e.getCause());
+        Throwable cause = failure instanceof org.apache.kafka.common.errors.TimeoutException timeout
+                && timeout.getCause() != null ? timeout.getCause() : failure;
+        assertSame(cause, e.getCause());
     }
 
     @Test
