@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -52,20 +53,45 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Runs a broker alone, until the JVM is stopped: {@code EmbeddedKafka <data-dir> <port> <controller-port>}
-     * (the benchmark's broker, in a JVM of its own).
+     * Runs a broker alone, until the JVM is stopped: {@code EmbeddedKafka <data-dir> <port> <controller-port>
+     * [<sasl-port>]} (the benchmark's broker, in a JVM of its own). With a SASL port, a second listener
+     * {@code SASL://localhost:<sasl-port>} (SASL_PLAINTEXT) where clients log in as Kafka users (SCRAM-SHA-512 or
+     * SCRAM-SHA-256), and the standard authorizer: there the users' ACLs decide, while the PLAINTEXT listener's
+     * clients ({@code User:ANONYMOUS}) and the user {@code gateway} are super users.
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: EmbeddedKafka <data-dir> <port> <controller-port>");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: EmbeddedKafka <data-dir> <port> <controller-port> [<sasl-port>]");
             System.exit(2);
         }
-        EmbeddedKafka broker = new EmbeddedKafka(Path.of(args[0]), "localhost", Integer.parseInt(args[1]),
-                Integer.parseInt(args[2]), Map.of("auto.create.topics.enable", "false", "num.partitions", "1"));
+        int port = Integer.parseInt(args[1]);
+        int controllerPort = Integer.parseInt(args[2]);
+        Map<String, String> config = new HashMap<>(Map.of("auto.create.topics.enable", "false", "num.partitions", "1"));
+        if (args.length == 4) {
+            config.putAll(saslListener("localhost", port, controllerPort, Integer.parseInt(args[3])));
+        }
+        EmbeddedKafka broker = new EmbeddedKafka(Path.of(args[0]), "localhost", port, controllerPort, config);
         broker.start();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
-        System.out.println("Kafka broker ready on " + broker.bootstrapServers());
+        System.out.println("Kafka broker ready on " + broker.bootstrapServers()
+                + (args.length == 4 ? " (SASL on localhost:" + args[3] + ")" : ""));
         Thread.currentThread().join();
+    }
+
+    /** Broker properties of a SASL_PLAINTEXT listener with SCRAM beside PLAINTEXT, and the standard authorizer. */
+    private static Map<String, String> saslListener(String host, int port, int controllerPort, int saslPort) {
+        String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+        Map<String, String> config = new HashMap<>();
+        config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",SASL://" + host + ":" + saslPort
+                + ",CONTROLLER://" + host + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port + ",SASL://" + host + ":" + saslPort);
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256");
+        config.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", scram);
+        config.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", scram);
+        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        config.put("super.users", "User:ANONYMOUS;User:gateway");
+        return config;
     }
 
     public synchronized EmbeddedKafka start() throws Exception {
