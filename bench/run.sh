@@ -3,7 +3,9 @@
 # the floor relay (bench/src: the least an HTTPS gateway must do per record, with the gateway's Vert.x, Kafka client,
 # TLS and JVM settings), then the gateway in its production configuration (HTTPS, API key, acks=all, idempotent
 # producer) driven by wrk, all in one run on this machine, and the start-up with an AppCDS archive of the build. Each
-# single-record load runs twice (the first round after the warm-up is slower: JIT). Prints one table of figures and
+# single-record load runs twice (the first round after the warm-up is slower: JIT). Then a second gateway where HTTP
+# Basic is a Kafka user's SCRAM login (gateway.auth.kafka-identity=scram: a producer per Kafka user, on the broker's
+# SASL listener with ACLs), its single-record row compared with the service-ID one. Prints one table of figures and
 # their ratios to the raw producer and to the floor, and writes it to
 # bench/results/. Installs wrk (Debian) when missing. Settings: BENCH_DURATION (s per run, default 20),
 # BENCH_WARMUP (s, default 30), BENCH_GATEWAY_HEAP (default 192m), BENCH_GATEWAY_OPTS (more JVM options), BENCH_JFR=1 (a Java Flight Recording of the
@@ -18,7 +20,9 @@ duration=${BENCH_DURATION:-20}
 # 30 s: with 10 s, the JIT compiler still took about a tenth of the gateway's CPU during the first measured run
 warmup=${BENCH_WARMUP:-30}
 heap=${BENCH_GATEWAY_HEAP:-192m}
-port=19092; controller=19093; https=19443; registry_port=19081
+port=19092; controller=19093; sasl_port=19094; https=19443; registry_port=19081
+# the gateway's own Kafka user on the SASL listener (a super user); the SCRAM row's users are bench-user-N:bench-pw-N
+gateway_kafka_password=bench-gateway-pw; scram_users=10
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -39,8 +43,9 @@ wait_for() { # file pattern seconds
   echo "bench: '$2' did not appear in $1"; tail -20 "$1"; exit 1
 }
 
-echo "bench: starting the broker"
-java -Xms1g -Xmx1g -cp "$cp" io.github.kafkarestgateway.kafka.EmbeddedKafka "$work/kafka" $port $controller > "$work/broker.log" 2>&1 &
+echo "bench: starting the broker (PLAINTEXT, and SASL with SCRAM and ACLs for the SCRAM row)"
+java -Xms1g -Xmx1g -cp "$cp" io.github.kafkarestgateway.kafka.EmbeddedKafka "$work/kafka" $port $controller $sasl_port \
+  > "$work/broker.log" 2>&1 &
 pids+=($!)
 wait_for "$work/broker.log" "broker ready" 60
 echo "bench: starting the schema registry"
@@ -51,6 +56,9 @@ for topic in raw floor bench; do
   java -cp "$tools" org.apache.kafka.tools.TopicCommand --bootstrap-server localhost:$port --create --topic $topic \
     --partitions 1 --replication-factor 1 > /dev/null
 done
+# the SCRAM row's Kafka users (gateway, and bench-user-N with WRITE on bench), known to the broker before it goes on
+java -cp "$root/bench/target/classes:$tools" io.github.kafkarestgateway.bench.ScramUsers localhost:$port bench \
+  $scram_users $gateway_kafka_password > /dev/null
 
 producer_perf() { # records
   java -Xmx512m -cp "$tools" org.apache.kafka.tools.ProducerPerformance --topic raw --num-records "$1" \
@@ -72,14 +80,16 @@ read -ra jvm <<< "$(sed -n 's:.*<gateway.jvm-options>\(-[^<]*\)</gateway.jvm-opt
 jvm+=(-Xms$heap -Xmx$heap)
 jfr=()
 if [[ "${BENCH_JFR:-0}" == 1 ]]; then jfr=(-XX:StartFlightRecording=filename="$work/gateway.jfr",settings=profile,dumponexit=true); fi
+gateway_args=()  # arguments of GatewayMain (Camel Main's), for the next start_gateway
 start_gateway() { # log classpath [more JVM options]; sets gateway, waits until ready
   local log=$1 classpath=$2; shift 2
-  MALLOC_ARENA_MAX=2 java "${jvm[@]}" ${BENCH_GATEWAY_OPTS:-} "$@" -cp "$classpath" \
+  # the more options after these: of two -D of one key, the JVM keeps the last
+  MALLOC_ARENA_MAX=2 java "${jvm[@]}" ${BENCH_GATEWAY_OPTS:-} -cp "$classpath" \
     -Dkafka.bootstrap.servers=localhost:$port -Dgateway.http.port=$https \
     -Dgateway.auth.keys-file="$work/keys.json" -Dgateway.auth.create-dev-key=false \
     -Dgateway.dead-letter.journal="$work/dead-letters/journal.jsonl" \
-    -Dgateway.schema-registry.url=http://localhost:$registry_port/apis/ccompat/v7 \
-    io.github.kafkarestgateway.GatewayMain > "$log" 2>&1 &
+    -Dgateway.schema-registry.url=http://localhost:$registry_port/apis/ccompat/v7 "$@" \
+    io.github.kafkarestgateway.GatewayMain "${gateway_args[@]}" > "$log" 2>&1 &
   gateway=$!
   measured=$gateway
   pids+=($gateway)
@@ -124,7 +134,7 @@ $top
 
 rows=()
 declare -A floor_rps floor_p99 single_rps
-avro_vs_plain=()
+avro_vs_plain=() scram_vs_plain=()
 run_load() { # label script connections records-per-request [floor key]; sets rps, p99
   local label=$1 script=$2 connections=$3 per=$4
   before_records=$(offsets); before_cpu=$(cpu_ticks)
@@ -210,8 +220,31 @@ echo "bench: warming up Avro batches (${warmup}s)"
 wrk -t2 -c10 -d"${warmup}s" -s bench/batch-avro.lua "https://localhost:$https" > /dev/null
 run_load "batch 100 × 1 KB Avro (v2, subject, Confluent framing), 10 connections" bench/batch-avro.lua 10 100
 
+# the callers as Kafka users: HTTP Basic is a SCRAM login that the broker verifies, and each user's records go by a
+# producer of its own, on the SASL listener where the ACLs decide; the gateway's own login is the super user gateway.
+# The kafka.* client properties other than bootstrap.servers are read from the properties files only (a -D of a key
+# that no file names is not seen), so they go in a file of this run, added to routes/application.properties
+kill $gateway; wait $gateway 2>/dev/null || true
+echo "bench: starting the gateway with Kafka identities (SCRAM, ${scram_users} users; heap $heap)"
+cat > "$work/kafka-sasl.properties" <<PROPERTIES
+kafka.security.protocol = SASL_PLAINTEXT
+kafka.sasl.mechanism = SCRAM-SHA-512
+kafka.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required username="gateway" password="$gateway_kafka_password";
+PROPERTIES
+gateway_args=(-pl "file:routes/application.properties,file:$work/kafka-sasl.properties")
+start_gateway "$work/gateway-scram.log" "$cp" -Dgateway.auth.kafka-identity=scram -Dkafka.bootstrap.servers=localhost:$sasl_port
+gateway_args=()
+export BENCH_SCRAM_USERS=$scram_users
+echo "bench: warming up the SCRAM gateway (${warmup}s)"
+wrk -t2 -c50 -d"${warmup}s" -s bench/post-scram.lua "https://localhost:$https" > /dev/null
+for round in 1 2; do
+  run_load "single 1 KB, 50 connections over ${scram_users} SCRAM users, round $round" bench/post-scram.lua 50 1 50
+  scram_vs_plain+=("$(awk -v a="$rps" -v b="${single_rps[50.$round]}" 'BEGIN {printf "%.2f", a / b}')")
+done
+
 # start-up with an application class-data archive (AppCDS) of this build, as README recommends for deployments: one
-# training start writes the archive when it exits, the next start maps it (the archive needs jars on the class path)
+# training start writes the archive when it exits, the next start maps it (the archive needs jars on the class path);
+# the SCRAM gateway stops first
 kill $gateway; wait $gateway 2>/dev/null || true
 jars="$(ls "$root"/target/kafka-rest-gateway-*.jar | head -1):$root/target/dependency/*"
 start_gateway "$work/gateway-cds-training.log" "$jars" -XX:ArchiveClassesAtExit="$work/gateway.jsa"
@@ -247,6 +280,8 @@ $(printf '%s\n' "${rows[@]}")
 Avro records validated against the registry (Apicurio Registry 3.3.3 on the same machine; schema
 \`bench/bench-order.avsc\`, looked up once and cached): **${avro_vs_plain[0]:-?} / ${avro_vs_plain[1]:-?} ×** the plain
 single-record requests/s of the same round at 50 connections (rounds 1 / 2).
+
+SCRAM users (${scram_users}, a producer each): **${scram_vs_plain[0]:-?} / ${scram_vs_plain[1]:-?} ×** the service-ID single-record requests/s at 50 connections (rounds 1 / 2); target ≥ 0.8.
 
 REPORT
 )
