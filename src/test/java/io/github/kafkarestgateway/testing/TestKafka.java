@@ -84,6 +84,12 @@ public final class TestKafka {
                     admin.close();
                     proxy.close();
                     broker.close();
+                    // the broker's log (some 200 MB a run) goes with it
+                    try {
+                        org.apache.kafka.common.utils.Utils.delete(dir.toFile());
+                    } catch (java.io.IOException e) {
+                        System.err.println("Could not delete the test broker's directory " + dir + ": " + e);
+                    }
                 }));
             } catch (Exception e) {
                 throw new IllegalStateException("The test broker did not start", e);
