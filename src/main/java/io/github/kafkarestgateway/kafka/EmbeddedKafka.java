@@ -80,18 +80,28 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Broker properties of a SASL_PLAINTEXT listener with SCRAM beside PLAINTEXT, and the standard authorizer. */
     private static Map<String, String> saslListener(String host, int port, int controllerPort, int saslPort) {
-        String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(scramAuthorization("sasl", "gateway"));
         config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",SASL://" + host + ":" + saslPort
                 + ",CONTROLLER://" + host + ":" + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port + ",SASL://" + host + ":" + saslPort);
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-        config.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256");
-        config.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", scram);
-        config.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", scram);
-        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        config.put("super.users", "User:ANONYMOUS;User:gateway");
         return config;
+    }
+
+    /**
+     * Broker properties where clients of the listener (lower-case name) log in with SCRAM-SHA-512 or -256 and the
+     * standard authorizer decides by ACLs, with the unauthenticated clients of the other listeners
+     * ({@code User:ANONYMOUS}) and the given user as super users.
+     */
+    public static Map<String, String> scramAuthorization(String listener, String superUser) {
+        String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+        String prefix = "listener.name." + listener + ".";
+        return Map.of(
+                prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256",
+                prefix + "scram-sha-512.sasl.jaas.config", scram,
+                prefix + "scram-sha-256.sasl.jaas.config", scram,
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users", "User:ANONYMOUS;User:" + superUser);
     }
 
     public synchronized EmbeddedKafka start() throws Exception {

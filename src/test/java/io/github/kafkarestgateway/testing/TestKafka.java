@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The one real Kafka broker of the test JVM (KRaft, in-process), shared by all test classes. Topic auto-creation is
@@ -63,12 +64,9 @@ public final class TestKafka {
                         "auto.create.topics.enable", "false",
                         "num.partitions", "1"));
                 // the standard authorizer: the SASL listener's users are what their ACLs allow; the other listeners'
-                // clients (ANONYMOUS) and the gateway's own user are super users
-                config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-                config.put("super.users", "User:ANONYMOUS;User:" + GATEWAY_USER);
+                // clients (ANONYMOUS) and the gateway's own user are super users; OAUTHBEARER beside SCRAM
+                config.putAll(EmbeddedKafka.scramAuthorization("sasl", GATEWAY_USER));
                 config.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,OAUTHBEARER");
-                config.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
-                config.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;");
                 config.put("listener.name.sasl.oauthbearer.sasl.jaas.config",
                         "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
                 config.put("listener.name.sasl.oauthbearer.sasl.server.callback.handler.class",
@@ -86,8 +84,8 @@ public final class TestKafka {
                     broker.close();
                     // the broker's log (some 200 MB a run) goes with it
                     try {
-                        org.apache.kafka.common.utils.Utils.delete(dir.toFile());
-                    } catch (java.io.IOException e) {
+                        Utils.delete(dir.toFile());
+                    } catch (IOException e) {
                         System.err.println("Could not delete the test broker's directory " + dir + ": " + e);
                     }
                 }));
