@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A service ID without a hash is known by its client certificate only. Every change replaces the file atomically,
  * so the gateway never reads half a file.
  */
-public final class ApiKeyFile {
+public final class ApiKeyFile implements ServiceIds {
 
     static final String HASH_PREFIX = "sha256:";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,6 +35,7 @@ public final class ApiKeyFile {
     }
 
     /** Creates a service ID and returns its new key (or null when {@code withKey} is false: certificate only). */
+    @Override
     public synchronized String create(String name, String role, List<String> topics, Instant expires, boolean withKey)
             throws IOException {
         ObjectNode root = read();
@@ -56,6 +57,7 @@ public final class ApiKeyFile {
     }
 
     /** Gives the service ID a new key; the old one stops working. Returns the new key. */
+    @Override
     public synchronized String rotate(String name) throws IOException {
         ObjectNode root = read();
         ObjectNode entry = existing(root, name);
@@ -68,6 +70,7 @@ public final class ApiKeyFile {
     }
 
     /** Revokes the service ID: its key and its certificate stop working. */
+    @Override
     public synchronized void revoke(String name) throws IOException {
         ObjectNode root = read();
         existing(root, name).put("revoked", true);
@@ -75,6 +78,7 @@ public final class ApiKeyFile {
     }
 
     /** Sets (or clears, with null) the time after which the service ID stops working. */
+    @Override
     public synchronized void expire(String name, Instant expires) throws IOException {
         ObjectNode root = read();
         existing(root, name).put("expires", expires == null ? null : expires.toString());
@@ -82,6 +86,7 @@ public final class ApiKeyFile {
     }
 
     /** Every service ID, without hashes. */
+    @Override
     public synchronized List<ObjectNode> list() throws IOException {
         List<ObjectNode> entries = new ArrayList<>();
         for (JsonNode entry : read().path("keys")) {
@@ -91,6 +96,19 @@ public final class ApiKeyFile {
             entries.add(copy);
         }
         return entries;
+    }
+
+    /** Writable when the file (or, before it exists, its folder) may be written: not on a read-only mount. */
+    @Override
+    public boolean writable() {
+        Path parent = file.toAbsolutePath().getParent();
+        return Files.exists(file) ? Files.isWritable(file) && Files.isWritable(parent)
+                : parent == null || !Files.exists(parent) || Files.isWritable(parent);
+    }
+
+    @Override
+    public String location() {
+        return "file " + file;
     }
 
     private ObjectNode read() throws IOException {
