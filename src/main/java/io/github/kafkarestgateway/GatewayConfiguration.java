@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -23,9 +25,26 @@ import io.github.kafkarestgateway.auth.ApiKeyAuthenticator;
 import io.github.kafkarestgateway.auth.ApiKeyFile;
 import io.github.kafkarestgateway.auth.ApiKeyStore;
 import io.github.kafkarestgateway.auth.AuthSettings;
+import io.github.kafkarestgateway.auth.CertificateAuthority;
+import io.github.kafkarestgateway.auth.ServiceIds;
 import io.github.kafkarestgateway.auth.ClusterAcls;
 import io.github.kafkarestgateway.auth.FailedAuthenticationLimiter;
 import io.github.kafkarestgateway.auth.KafkaIdentityAuthenticator;
+import io.github.kafkarestgateway.console.CheckConsoleSession;
+import io.github.kafkarestgateway.console.ConsoleSessions;
+import io.github.kafkarestgateway.console.ConsoleSettings;
+import io.github.kafkarestgateway.console.CreateServiceId;
+import io.github.kafkarestgateway.console.CreateTopic;
+import io.github.kafkarestgateway.console.DescribeConsoleSession;
+import io.github.kafkarestgateway.console.DownloadCaCertificate;
+import io.github.kafkarestgateway.console.EndConsoleSession;
+import io.github.kafkarestgateway.console.ExpireServiceId;
+import io.github.kafkarestgateway.console.ListServiceIds;
+import io.github.kafkarestgateway.console.ListTopics;
+import io.github.kafkarestgateway.console.RevokeServiceId;
+import io.github.kafkarestgateway.console.RotateServiceKey;
+import io.github.kafkarestgateway.console.SignClientCertificate;
+import io.github.kafkarestgateway.console.StartConsoleSession;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
 import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
@@ -312,6 +331,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
+        bindConsole(context, settings, admin, checkTimeoutMs, store, new ApiKeyFile(keys),
+                new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()),
+                () -> endpoint + server.getPort());
         String shownKey = newKey;
         String kafkaShown = kafkaDescription;
         String schemasShown = schemaRegistryUrl.isEmpty() ? "" : context.getPropertiesComponent()
@@ -385,6 +407,46 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "resolveEnvelopeSchemas", new ResolveEnvelopeSchemas(catalog, continuation, backoffMs));
         bind(context, "applySchema", new ApplySchema(ApplySchema.headerStyle(settings.string(SchemaSettings.HEADERS)),
                 ApplySchema.wireFormat(settings.string(SchemaSettings.WIRE_FORMAT))));
+    }
+
+    /**
+     * The operator console's beans (routes/console.camel.yaml): its sessions, and the topics, service IDs and
+     * certificates it shows and changes, through the same stores as the tools.
+     */
+    private static void bindConsole(CamelContext context, Settings settings, Admin admin, int timeoutMs,
+                                    ApiKeyStore keys, ServiceIds serviceIds, CertificateAuthority authority,
+                                    Supplier<String> endpoint) {
+        ConsoleSessions sessions = new ConsoleSessions(settings.longValue(ConsoleSettings.SESSION_IDLE_MS),
+                settings.longValue(ConsoleSettings.SESSION_MAX_MS), settings.integer(ConsoleSettings.MAX_SESSIONS),
+                Clock.systemUTC());
+        DescribeConsoleSession describe = new DescribeConsoleSession(endpoint, instanceName(), serviceIds,
+                sessions.idleSeconds());
+        bind(context, "serviceIds", serviceIds);
+        bind(context, "checkConsoleSession", new CheckConsoleSession(sessions, keys));
+        bind(context, "describeConsoleSession", describe);
+        bind(context, "startConsoleSession", new StartConsoleSession(sessions, describe));
+        bind(context, "endConsoleSession", new EndConsoleSession(sessions));
+        bind(context, "listTopics", new ListTopics(admin, timeoutMs));
+        bind(context, "createTopic", new CreateTopic(admin, timeoutMs));
+        bind(context, "listServiceIds", new ListServiceIds(serviceIds));
+        bind(context, "createServiceId", new CreateServiceId(serviceIds));
+        bind(context, "rotateServiceKey", new RotateServiceKey(serviceIds));
+        bind(context, "revokeServiceId", new RevokeServiceId(serviceIds));
+        bind(context, "expireServiceId", new ExpireServiceId(serviceIds));
+        bind(context, "signClientCertificate", new SignClientCertificate(serviceIds, authority));
+        bind(context, "downloadCaCertificate", new DownloadCaCertificate(authority));
+        DownloadCaCertificate trustStore = new DownloadCaCertificate(authority);
+        trustStore.setFormat("p12");
+        bind(context, "downloadCaTrustStore", trustStore);
+    }
+
+    /** This instance's name for people (the console says whose dead-letter journal it shows): the host name. */
+    private static String instanceName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "gateway";
+        }
     }
 
     private static void bind(CamelContext context, String name, Object bean) {

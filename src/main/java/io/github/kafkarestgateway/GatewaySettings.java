@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 
 import io.github.kafkarestgateway.admission.AdmissionSettings;
 import io.github.kafkarestgateway.auth.AuthSettings;
+import io.github.kafkarestgateway.console.ConsoleSettings;
 import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.idempotency.IdempotencySettings;
@@ -22,7 +23,7 @@ public final class GatewaySettings {
 
     public static final List<Setting> ALL = Stream.of(HttpSettings.ALL, AuthSettings.ALL, AdmissionSettings.ALL,
             ProduceSettings.ALL, SchemaSettings.ALL, IdempotencySettings.ALL, DeadLetterSettings.ALL, KafkaSettings.ALL,
-            OpsSettings.ALL, MainSettings.ALL).flatMap(List::stream).toList();
+            OpsSettings.ALL, ConsoleSettings.ALL, MainSettings.ALL).flatMap(List::stream).toList();
 
     private GatewaySettings() {
     }

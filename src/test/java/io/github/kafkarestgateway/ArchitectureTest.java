@@ -29,7 +29,7 @@ class ArchitectureTest {
      */
     static final List<List<String>> ORDER = List.of(
             List.of(""),
-            List.of("produce", "schema", "idempotency", "admission"),
+            List.of("console", "produce", "schema", "idempotency", "admission"),
             List.of("auth"),
             List.of("http"),
             List.of("ops"),

@@ -1,22 +1,14 @@
 package io.github.kafkarestgateway.auth;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -111,19 +103,21 @@ public final class CredentialsTool {
                 case "sign-csr" -> {
                     Path in = Path.of(required(options, "in"));
                     Path target = Path.of(required(options, "out"));
-                    signCsr(certs, in, target, Integer.parseInt(one(options, "days", "365")), one(options, "san", null));
+                    new CertificateAuthority(certs).signCsr(in, target, Integer.parseInt(one(options, "days", "365")),
+                            one(options, "san", null));
                     out.println("Signed " + in + " with the client CA: " + target);
                 }
                 case "certificates" -> {
                     String format = one(options, "format", "pem");
                     Path target = Path.of(required(options, "out"));
-                    Path ca = certs.resolve("ca.pem");
+                    CertificateAuthority authority = new CertificateAuthority(certs);
+                    Path ca = authority.caCertificate();
                     if (format.equals("pem")) {
                         Files.copy(ca, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         out.println("CA certificate to trust (PEM): " + target);
                     } else if (format.equals("p12")) {
                         String password = ApiKeyStore.newKey();
-                        trustStore(ca, target, password);
+                        Files.write(target, authority.trustStore(password));
                         out.println("Trust store (PKCS12): " + target);
                         out.println("Trust store password: " + password);
                     } else {
@@ -141,46 +135,6 @@ public final class CredentialsTool {
         } catch (Exception e) {
             err.println("credentials: " + e);
             return 1;
-        }
-    }
-
-    /** Signs a PKCS#10 request with the client CA, with keytool (part of every JDK). */
-    private static void signCsr(Path certs, Path csr, Path target, int days, String san)
-            throws IOException, InterruptedException {
-        Path caStore = certs.resolve("client-ca.p12");
-        Path passwordFile = certs.resolve("server.p12.password");
-        if (!Files.exists(caStore) || !Files.exists(passwordFile)) {
-            throw new IllegalArgumentException("No client CA in " + certs + ": run certs/generate.sh");
-        }
-        String password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-gencert", "-rfc", "-alias", "client-ca",
-                "-keystore", caStore.toString(), "-storepass:env", "GATEWAY_CA_PASSWORD", "-infile", csr.toString(),
-                "-outfile", target.toString(), "-validity", String.valueOf(days),
-                "-ext", "KeyUsage:critical=digitalSignature", "-ext", "ExtendedKeyUsage=clientAuth"));
-        if (san != null) {
-            command.addAll(List.of("-ext", "SAN=" + san));
-        }
-        ProcessBuilder process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        process.environment().put("GATEWAY_CA_PASSWORD", password);
-        Process running = process.start();
-        if (!running.waitFor(60, TimeUnit.SECONDS) || running.exitValue() != 0) {
-            throw new IllegalArgumentException("keytool could not sign " + csr + " (is it a PEM certificate request?)");
-        }
-    }
-
-    private static void trustStore(Path caPem, Path target, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(target)) {
-            store.store(out, password.toCharArray());
         }
     }
 

@@ -85,6 +85,11 @@ public class DeadLetterReplayer implements AutoCloseable {
      * at a time, and of the records already in a topic only those that match a pending entry are kept (by digest).
      */
     public synchronized Result replay() {
+        return replay(null);
+    }
+
+    /** As {@link #replay()}, for the entries of one topic only (all topics when null). */
+    public synchronized Result replay(String onlyTopic) {
         List<Map<String, Object>> replayed = new ArrayList<>();
         String error = null;
         Map<String, Pending> batch = new LinkedHashMap<>();
@@ -93,6 +98,9 @@ public class DeadLetterReplayer implements AutoCloseable {
         try {
             DeadLetterJournal.Summary summary = journal.summary();
             journal.scan(id -> !summary.replayed(id), entry -> {
+                if (onlyTopic != null && !onlyTopic.equals(entry.topic())) {
+                    return true;
+                }
                 if (entry.topic() == null || entry.value() == null) {
                     notReplayable[0]++;
                     return true;

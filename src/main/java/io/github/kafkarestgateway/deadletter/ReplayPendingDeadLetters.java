@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.kafkarestgateway.http.HttpRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * {@code POST /admin/dead-letters/replay}: replays the oldest pending entries (at most
  * {@value DeadLetterReplayer#BATCH} per call: {@code pending} says how many are left); 503 when Kafka does not
- * take them.
+ * take them. {@code ?topic=T} replays the entries of that topic only.
  */
 public class ReplayPendingDeadLetters implements Processor {
 
@@ -26,7 +27,10 @@ public class ReplayPendingDeadLetters implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        DeadLetterReplayer.Result result = replayer.replay();
+        // the automatic replay's timer exchange has no request
+        String topic = !HttpRequests.isRequest(exchange) ? null
+                : HttpRequests.queryParam(HttpRequests.of(exchange), "topic");
+        DeadLetterReplayer.Result result = replayer.replay(topic == null || topic.isEmpty() ? null : topic);
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode replayed = root.putArray("replayed");
         for (Map<String, Object> r : result.replayed()) {

@@ -49,6 +49,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     /** What a management port serves instead of the API port. */
     static final Set<String> MANAGEMENT_PATHS = Set.of("/alive", "/ready", "/metrics");
+    // the operator console (/console…) is served on both ports
 
     /** Only these: TLS 1.2 and 1.3 with forward secrecy and authenticated encryption. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -135,6 +136,11 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 ctx.next();
             }
         });
+        // the operator console's pages and answers: a strict content security policy and no caching (ConsolePaths)
+        router.routeWithRegex(ConsolePaths.PATTERN).order(Integer.MIN_VALUE + 3).handler(ctx -> {
+            ConsolePaths.secure(ctx.response().headers(), tls != null);
+            ctx.next();
+        });
         router.errorHandler(404, ctx -> {
             // while stopping, the routes are gone before the server: say so rather than "not found"
             if (getCamelContext().isStopping()) {
@@ -179,7 +185,8 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                 boolean management = MANAGEMENT_PATHS.contains(ctx.request().path());
                 boolean onManagementPort = managementServer != null
                         && ctx.request().localAddress().port() == managementServer.actualPort();
-                if (management != onManagementPort) {
+                // the console is on both
+                if (management != onManagementPort && !ConsolePaths.matches(ctx.request().path())) {
                     error(ctx, 404, "Not found: the path is not part of the API");
                 } else {
                     ctx.next();

@@ -33,6 +33,8 @@ public final class GatewayNames {
     // --- who is calling
     /** Variable: the service ID that authenticated. */
     public static final String PRINCIPAL = "principal";
+    /** Variable: the console session of a console request ({@code console.ConsoleSessions.Session}). */
+    public static final String CONSOLE_SESSION = "consoleSession";
     /**
      * Variable: how it authenticated ({@code bearer}, {@code basic}, {@code x-auth-token},
      * {@code client-certificate}).
