@@ -45,7 +45,7 @@ async function api(path, { method = 'GET', body, headers = {} } = {}) {
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (!response.ok) {
-    const message = json && (json.errorMessage || (json.error && json.error.message)) || `HTTP ${response.status}`;
+    const message = json && (json.message || (json.error && json.error.message)) || `HTTP ${response.status}`;
     if (response.status === 401 && state.session && !path.endsWith('/sign-in')) {
       signedOut('Your session ended: sign in again.');
     }
@@ -277,7 +277,7 @@ async function sendTestMessage(event) {
       credentials: 'omit', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'text/plain', Accept: 'application/json' },
       body: $('test-value').value });
     const answer = await response.json();
-    if (!response.ok) throw new ApiError(response.status, `${response.status}: ${answer.errorMessage}`);
+    if (!response.ok) throw new ApiError(response.status, `${response.status}: ${answer.message}`);
     const { partition, offset } = answer.metadata;
     show('test-message-result', `Sent: partition ${partition}, offset ${offset}.`);
     $('test-message-result').dataset.partition = partition;

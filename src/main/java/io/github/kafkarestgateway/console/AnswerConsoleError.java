@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Any failure of a console route as the JSON error of the API ({@code errorCode}, {@code errorMessage}), mapped to
+ * Any failure of a console route as the JSON error of the API ({@code error_code}, {@code message}), mapped to
  * its status by the one mapping of the gateway ({@link ErrorResponse#toGatewayException}), and a refused change of a
  * service ID ({@link IllegalArgumentException} of {@code auth.ServiceIds}: unknown, exists already) as 400 in its
  * words; without the

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -34,6 +35,15 @@ public final class Browser implements AutoCloseable, TestWatcher {
 
     private final ChromeDriver driver;
     private final Path profile;
+
+    /** A browser for a test class's static field (a failure to start fails the class, saying why). */
+    public static Browser start() {
+        try {
+            return new Browser();
+        } catch (IOException e) {
+            throw new IllegalStateException("Chromium did not start", e);
+        }
+    }
 
     public Browser() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
@@ -72,7 +82,10 @@ public final class Browser implements AutoCloseable, TestWatcher {
     }
 
     public WebDriverWait waiting() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
+        // the pages redraw their tables: an element found a moment ago may be replaced
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Types into the input of this id, after clearing it. */
