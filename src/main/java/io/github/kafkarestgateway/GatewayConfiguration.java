@@ -55,6 +55,7 @@ import io.github.kafkarestgateway.kafka.ProduceAsCaller;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.ops.DependencyChecks;
 import io.github.kafkarestgateway.ops.GatewayMetrics;
 import io.github.kafkarestgateway.ops.ReadinessCheck;
 import io.github.kafkarestgateway.ops.ScrapeMetrics;
@@ -234,9 +235,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "storeOnDeadLetterTopic", kafkaDeadLetters);
         bind(context, "listDeadLetterEntries", new ListDeadLetterEntries(journal));
         bind(context, "replayPendingDeadLetters", new ReplayPendingDeadLetters(replayer));
-        ReadinessCheck readiness = new ReadinessCheck(admin, journal, continuation, checkTimeoutMs);
-        bind(context, "checkReadiness", readiness);
-        bindSchemas(context, settings, continuation, readiness);
+        DependencyChecks dependencies = DependencyChecks.of(admin, checkTimeoutMs);
+        bind(context, "checkReadiness", new ReadinessCheck(dependencies, journal, continuation));
+        bindSchemas(context, settings, continuation, dependencies);
 
         Path keys = Path.of(keysFile);
         String newKey = null;
@@ -355,7 +356,7 @@ public class GatewayConfiguration implements CamelConfiguration {
      * they look schemas up and apply them.
      */
     private static void bindSchemas(CamelContext context, Settings settings, Executor continuation,
-                                    ReadinessCheck readiness) {
+                                    DependencyChecks dependencies) {
         String url = settings.string(SchemaSettings.REGISTRY_URL).trim();
         long backoffMs = settings.longValue(SchemaSettings.REGISTRY_UNAVAILABLE_BACKOFF_MS);
         List<String> enforced = Arrays.stream(settings.string(SchemaSettings.ENFORCE).split(","))
@@ -379,7 +380,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             catalog = new SchemaCatalog(client, settings.longValue(SchemaSettings.CACHE_SIZE),
                     settings.longValue(SchemaSettings.CACHE_REFRESH_MS),
                     settings.longValue(SchemaSettings.CACHE_MISSING_MS), backoffMs, continuation);
-            readiness.reportRegistry(client::ping);
+            dependencies.reportRegistry(client::ping);
         }
         bind(context, "resolveSchema", new ResolveSchema(catalog, enforced, continuation, backoffMs));
         bind(context, "resolveEnvelopeSchemas", new ResolveEnvelopeSchemas(catalog, continuation, backoffMs));
