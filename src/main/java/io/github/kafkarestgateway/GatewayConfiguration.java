@@ -1,11 +1,14 @@
 package io.github.kafkarestgateway;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -55,8 +58,11 @@ import io.github.kafkarestgateway.kafka.ProduceAsCaller;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.ops.DeadLettersPending;
 import io.github.kafkarestgateway.ops.DependencyChecks;
 import io.github.kafkarestgateway.ops.GatewayMetrics;
+import io.github.kafkarestgateway.ops.MeterHistory;
+import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.ops.ReadinessCheck;
 import io.github.kafkarestgateway.ops.ScrapeMetrics;
 import io.github.kafkarestgateway.produce.ForgetTopic;
@@ -152,6 +158,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         long replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
         int continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
         String schemaRegistryUrl = settings.string(SchemaSettings.REGISTRY_URL);
+        long consoleSampleMs = settings.longValue(OpsSettings.CONSOLE_SAMPLE_MS);
+        int consoleHistorySamples = settings.integer(OpsSettings.CONSOLE_HISTORY_SAMPLES);
         CallerProducers.Mechanism kafkaIdentity = CallerProducers.Mechanism.of(
                 settings.string(AuthSettings.KAFKA_IDENTITY), settings.string(AuthSettings.SCRAM_MECHANISM));
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
@@ -238,6 +246,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         DependencyChecks dependencies = DependencyChecks.of(admin, checkTimeoutMs);
         bind(context, "checkReadiness", new ReadinessCheck(dependencies, journal, continuation));
         bindSchemas(context, settings, continuation, dependencies);
+        // the history behind the operator console's overview: sampled while the context runs, read by the console
+        MeterHistory history = new MeterHistory(metrics, dependencies, DeadLettersPending.of(journal), hostName(),
+                consoleSampleMs, consoleHistorySamples, InstantSource.system());
+        bind(context, "meterHistory", history);
+        context.addService(periodically(context, "console-history", consoleSampleMs, history::sample), true, true);
 
         Path keys = Path.of(keysFile);
         String newKey = null;
@@ -350,7 +363,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 ""));
     }
 
-    /** Binds a bean that the routes refer to by name (routes/README.md lists them all). */
     /**
      * The schema steps of the v1 route, and the v2 route's encoding of avro envelopes: with a registry configured,
      * they look schemas up and apply them.
@@ -388,11 +400,48 @@ public class GatewayConfiguration implements CamelConfiguration {
                 ApplySchema.wireFormat(settings.string(SchemaSettings.WIRE_FORMAT))));
     }
 
+    /**
+     * Binds a bean by name: one the routes refer to (routes/README.md lists them all), or one the console reads
+     * ({@code meterHistory}).
+     */
     private static void bind(CamelContext context, String name, Object bean) {
         context.getRegistry().bind(name, bean);
     }
 
-    /** A context service that runs an action when the context stops (after the routes have stopped). */
+    /**
+     * A context service that runs a task every {@code periodMs} on a thread of its own, made by the context's
+     * executor service manager (named in its thread names) when the context starts and shut down when it stops.
+     */
+    static ServiceSupport periodically(CamelContext context, String name, long periodMs, Runnable task) {
+        return new ServiceSupport() {
+            private ScheduledExecutorService executor;
+
+            @Override
+            protected void doStart() {
+                executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, name);
+                executor.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            protected void doStop() {
+                context.getExecutorServiceManager().shutdown(executor);
+            }
+        };
+    }
+
+    /** How the console names this gateway: the host name (a container's HOSTNAME first), else "localhost". */
+    private static String hostName() {
+        String container = System.getenv("HOSTNAME");
+        if (container != null && !container.isBlank()) {
+            return container.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** A context service that runs this when the context stops (after the routes). */
     static ServiceSupport closing(Runnable onStop) {
         return new ServiceSupport() {
