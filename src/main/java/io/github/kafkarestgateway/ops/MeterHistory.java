@@ -46,11 +46,12 @@ public final class MeterHistory {
     private final long readinessWaitMs;
     private final SampleRing samples;
     private final Object sampling = new Object();
-    // the last reading and the last known readiness: read and written while sampling only
+    // the last reading, the last known readiness and the last failure: read and written while sampling only
     private MeterReading previous;
     private Instant previousTime;
     private boolean kafkaReady;
     private boolean registryReady;
+    private String lastFailure;
 
     /**
      * @param instance       which gateway this is, as the console shows it (the host name)
@@ -92,8 +93,16 @@ public final class MeterHistory {
                 samples.add(between(previous, previousTime, reading, time, pending));
                 previous = reading;
                 previousTime = time;
+                lastFailure = null;
             } catch (RuntimeException e) {
-                LOG.warn("A sample of the meters for the console failed; the next one covers its interval", e);
+                // logged whole once, not every few seconds while it lasts
+                boolean again = e.toString().equals(lastFailure);
+                lastFailure = e.toString();
+                if (again) {
+                    LOG.debug("A sample of the meters for the console failed again: {}", lastFailure);
+                } else {
+                    LOG.warn("A sample of the meters for the console failed; the next one covers its interval", e);
+                }
             }
         }
     }
