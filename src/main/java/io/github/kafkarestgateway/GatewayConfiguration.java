@@ -410,7 +410,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * A context service that runs a task every {@code periodMs} on a thread of its own, made by the context's
-     * executor service manager (named in its thread names) when the context starts and shut down when it stops.
+     * executor service manager (named in its thread names) when the context starts and shut down when it stops: the
+     * services added before it are stopped after it.
      */
     static ServiceSupport periodically(CamelContext context, String name, long periodMs, Runnable task) {
         return new ServiceSupport() {
@@ -424,7 +425,8 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             protected void doStop() {
-                context.getExecutorServiceManager().shutdown(executor);
+                // a run under way finishes first (what it uses is closed after this service)
+                context.getExecutorServiceManager().shutdownGraceful(executor);
             }
         };
     }

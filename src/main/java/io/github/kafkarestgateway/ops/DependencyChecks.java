@@ -10,8 +10,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 /**
  * Whether the services the gateway depends on answer: Kafka, and the schema registry when one is configured. Each
  * answer is a problem (why it does not answer) or null, as a future that never blocks the asker; an answer is reused
- * for a second and shared while a check is under way, so that {@code GET /ready} and the console's history asking
- * at once cost one check, not one each.
+ * for a second and shared while a check is under way, so that {@code GET /ready} and the console's history
+ * ({@link MeterHistory}) asking at once cost one check, not one each.
  */
 public final class DependencyChecks {
 
