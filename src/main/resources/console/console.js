@@ -167,6 +167,7 @@ function readiness(label, ready, id) {
 async function showOverview() {
   const draw = async () => {
     const overview = await api('/console/api/overview');
+    overview.now = overview.now || {};
     $('overview-instance').textContent = overview.instance;
     $('overview-sample').textContent = String(overview.sampleMs / 1000);
     const cards = [readiness('Kafka', overview.now.kafkaReady, 'card-kafkaReady'),
@@ -180,9 +181,10 @@ async function showOverview() {
         sparkline(overview.samples.map(s => s[field]))));
     }
     $('overview-cards').replaceChildren(...cards);
+    return Math.max(1000, overview.sampleMs);
   };
-  await draw();
-  state.overviewTimer = setInterval(() => draw().catch(e => show('notice', e.message, true)), 5000);
+  const every = await draw();
+  state.overviewTimer = setInterval(() => draw().catch(e => show('notice', e.message, true)), every);
 }
 
 async function showTopics() {

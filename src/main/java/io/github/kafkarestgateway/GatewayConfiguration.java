@@ -1,12 +1,15 @@
 package io.github.kafkarestgateway;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +46,7 @@ import io.github.kafkarestgateway.console.ListServiceIds;
 import io.github.kafkarestgateway.console.ListTopics;
 import io.github.kafkarestgateway.console.RevokeServiceId;
 import io.github.kafkarestgateway.console.RotateServiceKey;
+import io.github.kafkarestgateway.console.ShowOverview;
 import io.github.kafkarestgateway.console.SignClientCertificate;
 import io.github.kafkarestgateway.console.StartConsoleSession;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
@@ -74,7 +78,11 @@ import io.github.kafkarestgateway.kafka.ProduceAsCaller;
 import io.github.kafkarestgateway.kafka.KafkaSettings;
 import io.github.kafkarestgateway.kafka.ReliableProducer;
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.ops.DeadLettersPending;
+import io.github.kafkarestgateway.ops.DependencyChecks;
 import io.github.kafkarestgateway.ops.GatewayMetrics;
+import io.github.kafkarestgateway.ops.MeterHistory;
+import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.ops.ReadinessCheck;
 import io.github.kafkarestgateway.ops.ScrapeMetrics;
 import io.github.kafkarestgateway.produce.ForgetTopic;
@@ -170,6 +178,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         long replayLookbackMs = settings.longValue(DeadLetterSettings.REPLAY_LOOKBACK_MS);
         int continuationThreads = settings.integer(KafkaSettings.CONTINUATION_THREADS);
         String schemaRegistryUrl = settings.string(SchemaSettings.REGISTRY_URL);
+        long consoleSampleMs = settings.longValue(OpsSettings.CONSOLE_SAMPLE_MS);
+        int consoleHistorySamples = settings.integer(OpsSettings.CONSOLE_HISTORY_SAMPLES);
         CallerProducers.Mechanism kafkaIdentity = CallerProducers.Mechanism.of(
                 settings.string(AuthSettings.KAFKA_IDENTITY), settings.string(AuthSettings.SCRAM_MECHANISM));
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
@@ -253,9 +263,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "storeOnDeadLetterTopic", kafkaDeadLetters);
         bind(context, "listDeadLetterEntries", new ListDeadLetterEntries(journal));
         bind(context, "replayPendingDeadLetters", new ReplayPendingDeadLetters(replayer));
-        ReadinessCheck readiness = new ReadinessCheck(admin, journal, continuation, checkTimeoutMs);
-        bind(context, "checkReadiness", readiness);
-        bindSchemas(context, settings, continuation, readiness);
+        DependencyChecks dependencies = DependencyChecks.of(admin, checkTimeoutMs);
+        bind(context, "checkReadiness", new ReadinessCheck(dependencies, journal, continuation));
+        bindSchemas(context, settings, continuation, dependencies);
+        // the history behind the operator console's overview: sampled while the context runs, read by the console
+        MeterHistory history = new MeterHistory(metrics, dependencies, DeadLettersPending.of(journal), hostName(),
+                consoleSampleMs, consoleHistorySamples, InstantSource.system());
+        bind(context, "meterHistory", history);
+        context.addService(periodically(context, "console-history", consoleSampleMs, history::sample), true, true);
 
         Path keys = Path.of(keysFile);
         String newKey = null;
@@ -333,7 +348,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
         bindConsole(context, settings, admin, checkTimeoutMs, store, new ApiKeyFile(keys),
                 new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()),
-                () -> endpoint + server.getPort());
+                () -> endpoint + server.getPort(), history);
         String shownKey = newKey;
         String kafkaShown = kafkaDescription;
         String schemasShown = schemaRegistryUrl.isEmpty() ? "" : context.getPropertiesComponent()
@@ -371,13 +386,12 @@ public class GatewayConfiguration implements CamelConfiguration {
                 ""));
     }
 
-    /** Binds a bean that the routes refer to by name (routes/README.md lists them all). */
     /**
      * The schema steps of the v1 route, and the v2 route's encoding of avro envelopes: with a registry configured,
      * they look schemas up and apply them.
      */
     private static void bindSchemas(CamelContext context, Settings settings, Executor continuation,
-                                    ReadinessCheck readiness) {
+                                    DependencyChecks dependencies) {
         String url = settings.string(SchemaSettings.REGISTRY_URL).trim();
         long backoffMs = settings.longValue(SchemaSettings.REGISTRY_UNAVAILABLE_BACKOFF_MS);
         List<String> enforced = Arrays.stream(settings.string(SchemaSettings.ENFORCE).split(","))
@@ -401,7 +415,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             catalog = new SchemaCatalog(client, settings.longValue(SchemaSettings.CACHE_SIZE),
                     settings.longValue(SchemaSettings.CACHE_REFRESH_MS),
                     settings.longValue(SchemaSettings.CACHE_MISSING_MS), backoffMs, continuation);
-            readiness.reportRegistry(client::ping);
+            dependencies.reportRegistry(client::ping);
         }
         bind(context, "resolveSchema", new ResolveSchema(catalog, enforced, continuation, backoffMs));
         bind(context, "resolveEnvelopeSchemas", new ResolveEnvelopeSchemas(catalog, continuation, backoffMs));
@@ -415,13 +429,14 @@ public class GatewayConfiguration implements CamelConfiguration {
      */
     private static void bindConsole(CamelContext context, Settings settings, Admin admin, int timeoutMs,
                                     ApiKeyStore keys, ServiceIds serviceIds, CertificateAuthority authority,
-                                    Supplier<String> endpoint) {
+                                    Supplier<String> endpoint, MeterHistory history) {
         ConsoleSessions sessions = new ConsoleSessions(settings.longValue(ConsoleSettings.SESSION_IDLE_MS),
                 settings.longValue(ConsoleSettings.SESSION_MAX_MS), settings.integer(ConsoleSettings.MAX_SESSIONS),
                 Clock.systemUTC());
-        DescribeConsoleSession describe = new DescribeConsoleSession(endpoint, instanceName(), serviceIds,
+        DescribeConsoleSession describe = new DescribeConsoleSession(endpoint, hostName(), serviceIds,
                 sessions.idleSeconds());
         bind(context, "serviceIds", serviceIds);
+        bind(context, "showOverview", new ShowOverview(history));
         bind(context, "checkConsoleSession", new CheckConsoleSession(sessions, keys));
         bind(context, "describeConsoleSession", describe);
         bind(context, "startConsoleSession", new StartConsoleSession(sessions, describe));
@@ -440,20 +455,50 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "downloadCaTrustStore", trustStore);
     }
 
-    /** This instance's name for people (the console says whose dead-letter journal it shows): the host name. */
-    private static String instanceName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "gateway";
-        }
-    }
-
+    /**
+     * Binds a bean by name: one the routes refer to (routes/README.md lists them all), or one the console reads
+     * ({@code meterHistory}).
+     */
     private static void bind(CamelContext context, String name, Object bean) {
         context.getRegistry().bind(name, bean);
     }
 
-    /** A context service that runs an action when the context stops (after the routes have stopped). */
+    /**
+     * A context service that runs a task every {@code periodMs} on a thread of its own, made by the context's
+     * executor service manager (named in its thread names) when the context starts and shut down when it stops: the
+     * services added before it are stopped after it.
+     */
+    static ServiceSupport periodically(CamelContext context, String name, long periodMs, Runnable task) {
+        return new ServiceSupport() {
+            private ScheduledExecutorService executor;
+
+            @Override
+            protected void doStart() {
+                executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, name);
+                executor.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            protected void doStop() {
+                // a run under way finishes first (what it uses is closed after this service)
+                context.getExecutorServiceManager().shutdownGraceful(executor);
+            }
+        };
+    }
+
+    /** How the console names this gateway: the host name (a container's HOSTNAME first), else "localhost". */
+    private static String hostName() {
+        String container = System.getenv("HOSTNAME");
+        if (container != null && !container.isBlank()) {
+            return container.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** A context service that runs this when the context stops (after the routes). */
     static ServiceSupport closing(Runnable onStop) {
         return new ServiceSupport() {

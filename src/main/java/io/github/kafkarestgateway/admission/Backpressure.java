@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.ops.GatewayMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -74,7 +75,7 @@ public class Backpressure implements Processor, MeterBinder {
     /** Gauges of what the load bound holds: gateway_requests_in_flight, gateway_request_bytes_in_flight. */
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("gateway.requests.in.flight", this, Backpressure::inFlight)
+        Gauge.builder(GatewayMetrics.REQUESTS_IN_FLIGHT, this, Backpressure::inFlight)
                 .description("Produce requests being handled").register(registry);
         Gauge.builder("gateway.request.bytes.in.flight", this, Backpressure::bytesInFlight)
                 .description("Bytes of the bodies of produce requests being handled").register(registry);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -36,6 +37,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * </ul>
  */
 public final class GatewayMetrics {
+
+    /** The counters of answered requests, tagged {@code topic}, {@code status} and {@code auth_method}. */
+    public static final String REQUESTS = "gateway.requests";
+    /** The timers from request to answer, tagged {@code status_class}, with percentile histograms. */
+    public static final String REQUEST_DURATION = "gateway.request.duration";
+    /** The gauge of produce requests being handled, bound by the load bound ({@code admission.Backpressure}). */
+    public static final String REQUESTS_IN_FLIGHT = "gateway.requests.in.flight";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -113,12 +121,12 @@ public final class GatewayMetrics {
         int status = kind.status();
         String method = kind.authMethod();
         return new RequestMeters(
-                Counter.builder("gateway.requests").description("Answered requests")
+                Counter.builder(REQUESTS).description("Answered requests")
                         .tags("topic", topicLabel, "status", String.valueOf(status), "auth_method", method)
                         .register(registry),
                 DistributionSummary.builder("gateway.request.bytes").baseUnit("bytes")
                         .description("Request body sizes").tags("topic", topicLabel).register(registry),
-                Timer.builder("gateway.request.duration").description("From request to answer")
+                Timer.builder(REQUEST_DURATION).description("From request to answer")
                         .tags("status_class", status / 100 + "xx").publishPercentileHistogram()
                         .register(registry),
                 DistributionSummary.builder("gateway.record.value.bytes").baseUnit("bytes")
@@ -129,6 +137,32 @@ public final class GatewayMetrics {
     /** The count of dead letters re-delivered (or found delivered) by a replay. */
     public Counter deadLettersReplayed() {
         return deadLettersReplayed;
+    }
+
+    /**
+     * The request meters now, every topic, status and authentication method summed: what the console's history
+     * takes differences of.
+     */
+    public MeterReading read() {
+        double requests = 0;
+        double errors4xx = 0;
+        double errors5xx = 0;
+        for (Counter counter : registry.find(REQUESTS).counters()) {
+            double count = counter.count();
+            String status = counter.getId().getTag("status");
+            requests += count;
+            if (status != null && status.startsWith("4")) {
+                errors4xx += count;
+            } else if (status != null && status.startsWith("5")) {
+                errors5xx += count;
+            }
+        }
+        LatencyHistogram durations = LatencyHistogram.EMPTY;
+        for (Timer timer : registry.find(REQUEST_DURATION).timers()) {
+            durations = durations.plus(LatencyHistogram.of(timer.takeSnapshot()));
+        }
+        Gauge inFlight = registry.find(REQUESTS_IN_FLIGHT).gauge();
+        return new MeterReading(requests, errors4xx, errors5xx, durations, inFlight == null ? 0 : inFlight.value());
     }
 
     public String scrape() {

@@ -64,6 +64,8 @@ class ConsoleBrowserTest {
         writerKey = file.create("orders-app", "writer", List.of("orders.*"), null, true);
         gateway = TestGateway.start(Map.of("gateway.auth.keys-file", keysFile.toString(),
                 "gateway.auth.reload-interval-ms", "200",
+                // the overview's history sampled often, so that its numbers move within the test
+                "gateway.console.sample-ms", "500",
                 // the key fail-once fails once when armed: a dead letter to replay
                 "kafka.partitioner.class", PoisonPartitioner.class.getName()));
     }
@@ -223,6 +225,29 @@ class ConsoleBrowserTest {
         Map<String, ConsumerRecord<byte[], byte[]>> records = TestKafka.allRecords(topic);
         assertEquals(1, records.size(), "the record is in Kafka once");
         assertEquals("kept for later", new String(records.values().iterator().next().value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theOverviewsNumbersMoveAfterRequests() throws Exception {
+        String topic = TestKafka.createTopic("console-overview");
+        signInAsOperator();
+        BROWSER.visible("overview-page");
+        BROWSER.waitForText("card-kafkaReady", "Kafka\nready");
+        // requests (and refused ones) go on until the page shows them
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            produce(topic, operatorKey, "counted");
+            produce(topic, "not-a-key", "refused");
+            return number("card-requestsPerSecond") > 0 && number("card-errors4xxPerSecond") > 0
+                    && number("card-p99Ms") > 0;
+        });
+        screenshot("overview");
+    }
+
+    /** The number a card of the overview shows now (0 for none yet). */
+    private static double number(String card) {
+        String shown = BROWSER.driver().findElements(By.cssSelector("#" + card + " .value")).stream()
+                .map(value -> value.getAttribute("data-value")).findFirst().orElse("–");
+        return shown.equals("–") ? 0 : Double.parseDouble(shown);
     }
 
     @Test

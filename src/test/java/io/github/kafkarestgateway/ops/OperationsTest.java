@@ -4,10 +4,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterTest;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.testing.GatewayProcess;
@@ -23,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Request ids and the access log. */
+/** Request ids, the access log, the metrics and their history for the console. */
 public class OperationsTest {
 
     private static final Path LOG = Path.of("target/test-gateway.log");
@@ -200,6 +204,68 @@ public class OperationsTest {
         assertEquals(null, accessLine(run + "-off"), "no line for a success");
         assertEquals(null, accessLine(run + "-off-refused"), "nor for an error");
         assertFalse(Files.readString(LOG).contains(run + "-off"), "the request id is nowhere in the log");
+    }
+
+    @Test
+    void keepsTheHistoryOfItsOwnMetersForTheConsoleInTheMeterHistoryBean() throws Exception {
+        TestGateway gateway = TestGateway.shared();
+        String topic = TestKafka.createTopic("history");
+        MeterHistory history = gateway.context().getRegistry().lookupByNameAndType("meterHistory", MeterHistory.class);
+        assertTrue(history != null, "bound as meterHistory");
+        history.sample();
+        Instant start = history.samples().get(history.samples().size() - 1).time();
+
+        for (int i = 0; i < 3; i++) {
+            Landed.expect(topic, "h" + i).in(gateway.post("/topics/" + topic + "/records", "text/plain",
+                    bytes("h" + i)));
+        }
+        TestGateway.assertError(gateway.post("/topics/" + topic + "/records", "image/png", bytes("h")), 415);
+        history.sample();
+
+        JsonNode snapshot = history.snapshot();
+        assertFalse(snapshot.get("instance").asText().isBlank(), snapshot.toString());
+        assertEquals(5000, snapshot.get("sampleMs").asLong(), "gateway.console.sample-ms");
+        // the samples since the first (the scheduler's own may have split the interval)
+        List<JsonNode> since = new ArrayList<>();
+        snapshot.get("samples").forEach(sample -> {
+            if (Instant.parse(sample.get("time").asText()).isAfter(start)) {
+                since.add(sample);
+            }
+        });
+        assertTrue(since.stream().anyMatch(s -> s.get("requestsPerSecond").asDouble() > 0), since.toString());
+        assertTrue(since.stream().anyMatch(s -> s.get("errors4xxPerSecond").asDouble() > 0), "the 415: " + since);
+        assertTrue(since.stream().anyMatch(s -> s.get("p99Ms").asDouble() > 0), since.toString());
+        ObjectNode newest = since.get(since.size() - 1).deepCopy();
+        newest.remove("time");
+        assertEquals(newest, snapshot.get("now"), "now is the newest sample");
+        assertTrue(newest.get("registryReady").isNull(), "no registry configured: " + newest);
+        // Kafka's check answers within the sampler's wait, or by a later sample
+        JsonNode ready = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            history.sample();
+            return history.snapshot().get("now");
+        }, now -> now.get("kafkaReady").asBoolean());
+        long pending = DeadLetterJournal.read(gateway.journal()).stream()
+                .filter(entry -> entry.replayed() == null).count();
+        assertEquals(pending, ready.get("deadLettersPending").asLong(), ready.toString());
+    }
+
+    @Test
+    void samplesEverySampleMsFromTheContextsStartToItsStop() throws Exception {
+        long before = historyThreads();
+        try (TestGateway gateway = TestGateway.start(Map.of("gateway.console.sample-ms", "50",
+                "gateway.console.history-samples", "3"))) {
+            MeterHistory history = gateway.context().getRegistry().lookupByNameAndType("meterHistory",
+                    MeterHistory.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> history.samples().size() == 3);
+            assertEquals(before + 1, historyThreads(), "a thread of its own while the context runs");
+            assertEquals(50, history.snapshot().get("sampleMs").asLong());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> historyThreads() == before);
+    }
+
+    private static long historyThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith("console-history"))
+                .count();
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
