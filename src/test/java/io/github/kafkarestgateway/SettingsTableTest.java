@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import io.github.kafkarestgateway.admission.AdmissionSettings;
 import io.github.kafkarestgateway.auth.AuthSettings;
+import io.github.kafkarestgateway.console.ConsoleSettings;
 import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.idempotency.IdempotencySettings;
@@ -57,7 +58,7 @@ class SettingsTableTest {
     private static final Pattern ONE_KEY = Pattern.compile("`([^`\\s,]+)`");
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(HttpSettings.class, AuthSettings.class,
             AdmissionSettings.class, ProduceSettings.class, SchemaSettings.class, IdempotencySettings.class,
-            DeadLetterSettings.class, KafkaSettings.class, OpsSettings.class, MainSettings.class);
+            DeadLetterSettings.class, KafkaSettings.class, OpsSettings.class, ConsoleSettings.class, MainSettings.class);
 
     @Test
     void applicationPropertiesTheReadmeTableAndTheRoutesAgreeWithTheSettingsClasses() throws IOException {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.error.GatewayException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -27,10 +27,13 @@ public class ReplayPendingDeadLetters implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        // the automatic replay's timer exchange has no request
-        String topic = !HttpRequests.isRequest(exchange) ? null
-                : HttpRequests.queryParam(HttpRequests.of(exchange), "topic");
-        DeadLetterReplayer.Result result = replayer.replay(topic == null || topic.isEmpty() ? null : topic);
+        // the query parameter (the automatic replay's timer exchange has none)
+        Object topic = exchange.getMessage().getHeader("topic");
+        if (topic != null && !(topic instanceof String)) {
+            throw new GatewayException(400, "Parameter topic is given more than once");
+        }
+        DeadLetterReplayer.Result result = replayer.replay(topic == null || ((String) topic).isEmpty() ? null
+                : (String) topic);
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode replayed = root.putArray("replayed");
         for (Map<String, Object> r : result.replayed()) {

@@ -22,11 +22,6 @@ public final class HttpRequests {
     private HttpRequests() {
     }
 
-    /** Whether the exchange came in by HTTP (a timer's does not). */
-    public static boolean isRequest(Exchange exchange) {
-        return exchange.getIn(HttpMessage.class) != null;
-    }
-
     public static HttpServerRequest of(Exchange exchange) {
         HttpMessage message = exchange.getIn(HttpMessage.class);
         if (message == null) {
