@@ -346,6 +346,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
+        boolean consoleEnabled = settings.bool(ConsoleSettings.ENABLED);
         bindConsole(context, settings, admin, checkTimeoutMs, store, new ApiKeyFile(keys),
                 new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()),
                 () -> endpoint + server.getPort(), history);
@@ -361,13 +362,14 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, schemasShown, caCertificate);
+                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, schemasShown, caCertificate,
+                        consoleEnabled);
             }
         });
     }
 
     private static void banner(String endpoint, String newKey, Path keys, String kafka, String schemas,
-                               String caCertificate) {
+                               String caCertificate, boolean console) {
         String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys + ")"
                 : "see " + keys + " (keys are stored hashed; delete the file to have a new dev key made and shown)";
         String curlKey = newKey != null ? newKey : "<api_key>";
@@ -380,6 +382,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 "  API key      : " + key,
                 "  Kafka        : " + kafka,
                 schemas.isEmpty() ? "  Schemas      : none" : "  Schemas      : " + schemas,
+                console ? "  Console      : " + endpoint + "/console (sign in with an operator's key)"
+                        : "  Console      : off (gateway.console.enabled)",
                 "  Try it       : curl -X POST -H \"Authorization: Bearer " + curlKey + "\" -H \"Content-Type: text/plain\""
                         + " -H \"Accept: application/json\" -d 'test message' --cacert " + caCertificate
                         + " \"" + endpoint + "/topics/test-topic/records\"",

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class CertificateAuthority {
 
-    private static final Pattern SUBJECT_CN = Pattern.compile("^Subject:.*?\\bCN=([^,]*)", Pattern.MULTILINE);
+    private static final Pattern SUBJECT_CN = Pattern.compile("^Subject:[^\\n]*?\\bCN=([^,\\n]*)", Pattern.MULTILINE);
 
     private final Path certs;
 
