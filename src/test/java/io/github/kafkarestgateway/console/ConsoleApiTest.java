@@ -134,6 +134,23 @@ class ConsoleApiTest {
     }
 
     @Test
+    void anOperatorsClientCertificateSignsIn(@TempDir Path dir) throws Exception {
+        HttpClient operator = ClientCertificates.client(dir, "ops", null, true);
+        HttpRequest signIn = gateway.request("/console/api/sign-in").header("Origin", origin(gateway))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> answer = operator.send(signIn, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("ops", TestGateway.json(answer).get("operator").asText());
+        assertTrue(answer.headers().firstValue("Set-Cookie").orElseThrow().startsWith(ConsoleSessions.COOKIE + "="));
+        // a certificate of a service ID that is not an operator's does not
+        String writer = "writer-" + System.nanoTime();
+        new ApiKeyFile(keysFile).create(writer, "writer", List.of("*"), null, false);
+        HttpClient notOperator = ClientCertificates.client(dir, writer, null, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> notOperator.send(signIn, HttpResponse.BodyHandlers
+                .ofString()).statusCode() == 403);
+    }
+
+    @Test
     void theCaCertificateAsPemAndAsATrustStoreWithItsPassword() throws Exception {
         HttpResponse<String> pem = session.get("/console/api/certificates/ca.pem");
         assertEquals(200, pem.statusCode());

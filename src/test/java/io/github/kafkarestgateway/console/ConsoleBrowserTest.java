@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The operator console in a real browser (Debian's headless Chromium, driven by Selenium) against the real gateway
@@ -159,6 +160,13 @@ class ConsoleBrowserTest {
         ConsumerRecord<byte[], byte[]> record = TestKafka.recordAt(topic,
                 Integer.parseInt(sent.getAttribute("data-partition")), Long.parseLong(sent.getAttribute("data-offset")));
         assertEquals("hello from the page", new String(record.value(), StandardCharsets.UTF_8));
+
+        // neither the operator's key nor the shown one stays in the browser's storage or a URL
+        Object stored = ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver()).executeScript(
+                "return JSON.stringify(Object.assign({}, localStorage, sessionStorage)) + document.cookie");
+        assertEquals("{}", stored, "no storage, and the session cookie is HttpOnly");
+        assertFalse(BROWSER.driver().getCurrentUrl().contains(key) || BROWSER.driver().getCurrentUrl()
+                .contains(operatorKey));
 
         JsonNode serviceId = serviceId(topic + "-producer");
         assertEquals("writer", serviceId.get("role").asText());
@@ -349,6 +357,49 @@ class ConsoleBrowserTest {
                     .build()).statusCode() == 401);
             BROWSER.driver().findElement(By.cssSelector(".tabs a[data-page='topics']")).click();
             BROWSER.waitForText("sign-in-error", "Your session ended: sign in again.");
+        }
+    }
+
+    @Test
+    void aReadOnlyKeyFileIsShownAsSuchAndOffersNoChanges() throws Exception {
+        Path folder = Files.createTempDirectory("gateway-read-only-keys");
+        Path file = folder.resolve("api-keys.json");
+        String key = new ApiKeyFile(file).create("ops-read-only", "operator", List.of("*"), null, true);
+        readOnly(true, file, folder);
+        try (TestGateway mounted = TestGateway.start(Map.of("gateway.auth.keys-file", file.toString()))) {
+            assumeFalse(Files.isWritable(file), "this machine cannot make a read-only file for the test");
+            BROWSER.open(mounted.uri("/console#service-ids").toString());
+            BROWSER.type("operator-key", key);
+            BROWSER.click("sign-in");
+            BROWSER.visible("service-ids-page");
+            assertTrue(BROWSER.visible("service-ids-read-only").getText().contains("read-only"));
+            row("service-ids-table", "data-name", "ops-read-only");
+            assertTrue(BROWSER.driver().findElements(By.cssSelector("#service-ids-table button")).isEmpty(),
+                    "no changes offered");
+            ConsoleApiTest.Session session = ConsoleApiTest.Session.signIn(mounted, key);
+            assertFalse(TestGateway.json(session.get("/console/api/service-ids")).get("writable").asBoolean());
+            assertError(session.post("/console/api/service-ids/create", "{\"name\":\"x\",\"topics\":[\"*\"]}"), 409);
+            assertError(session.post("/console/api/service-ids/revoke", "{\"name\":\"ops-read-only\"}"), 409);
+        } finally {
+            readOnly(false, file, folder);
+        }
+    }
+
+    /**
+     * Makes files read-only as a read-only mount would (a Kubernetes Secret): without write permission, and, since
+     * root may write whatever the permissions say, immutable too when the test runs as root (chattr).
+     */
+    private static void readOnly(boolean on, Path... paths) throws Exception {
+        for (Path path : paths) {
+            if (on) {
+                path.toFile().setWritable(false, false);
+            }
+            if ("root".equals(System.getProperty("user.name"))) {
+                new ProcessBuilder("chattr", on ? "+i" : "-i", path.toString()).inheritIO().start().waitFor();
+            }
+            if (!on) {
+                path.toFile().setWritable(true, true);
+            }
         }
     }
 
