@@ -314,7 +314,7 @@ async function showServiceIds() {
     ];
     return el('tr', { 'data-name': entry.name },
       el('td', { class: 'mono name' }, entry.name),
-      el('td', {}, entry.role),
+      el('td', { class: 'role' }, entry.role),
       el('td', { class: 'mono' }, (entry.topics || []).join(', ')),
       el('td', {}, entry.created ? entry.created.slice(0, 19).replace('T', ' ') : ''),
       el('td', {}, entry.expires ? entry.expires.slice(0, 19).replace('T', ' ') : 'never'),

@@ -225,6 +225,15 @@ class ConsoleApiTest {
     }
 
     @Test
+    void theProductionProfileSwitchesTheConsoleOff() throws Exception {
+        java.util.Properties prod = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(Path.of("routes/application-prod.properties"))) {
+            prod.load(in);
+        }
+        assertEquals("false", prod.getProperty("gateway.console.enabled"));
+    }
+
+    @Test
     void theConsoleIsOnTheManagementPortTooAndCanBeSwitchedOff() throws Exception {
         try (TestGateway managed = TestGateway.start(Map.of("gateway.auth.keys-file", keysFile.toString(),
                 "gateway.management.port", "0"))) {
