@@ -81,15 +81,20 @@ public final class KafkaServiceIds implements ServiceIds, AutoCloseable {
      * Creates the topic unless it exists, and reads it to its end: on return, {@link #store()} holds every service ID
      * written before. Then it goes on reading.
      *
-     * @throws IllegalStateException when Kafka does not answer within the timeout
+     * @throws IllegalStateException when Kafka does not answer within the timeout (and it is closed)
      */
     public KafkaServiceIds open() {
-        if (!topic.create(KafkaServiceIds::topicConfig, timeoutMs)) {
-            warnIfDeleting();
+        try {
+            if (!topic.create(KafkaServiceIds::topicConfig, timeoutMs)) {
+                warnIfDeleting();
+            }
+            topic.start(this::apply, this::afterPoll);
+            topic.readToEnd(timeoutMs);
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        topic.start(this::apply, this::afterPoll);
-        topic.readToEnd(timeoutMs);
-        return this;
     }
 
     /** What the gateway authenticates against: the service IDs read so far. */
