@@ -49,6 +49,8 @@ import io.github.kafkarestgateway.console.RotateServiceKey;
 import io.github.kafkarestgateway.console.ShowOverview;
 import io.github.kafkarestgateway.console.SignClientCertificate;
 import io.github.kafkarestgateway.console.StartConsoleSession;
+import io.github.kafkarestgateway.auth.KafkaServiceIds;
+import io.github.kafkarestgateway.auth.ServiceIds;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterReplayer;
 import io.github.kafkarestgateway.deadletter.DeadLetterSettings;
@@ -165,8 +167,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         int maxInFlight = settings.integer(AdmissionSettings.MAX_IN_FLIGHT);
         long maxInFlightBytes = settings.longValue(AdmissionSettings.MAX_IN_FLIGHT_BYTES);
         double quotaPerSecond = settings.decimal(AdmissionSettings.QUOTA_REQUESTS_PER_SECOND);
-        String keysFile = settings.string(AuthSettings.KEYS_FILE);
-        boolean createDevKey = settings.bool(AuthSettings.CREATE_DEV_KEY);
         int checkTimeoutMs = settings.integer(KafkaSettings.CHECK_TIMEOUT_MS);
         long topicCacheMs = settings.longValue(KafkaSettings.TOPIC_CACHE_MS);
         long unavailableBackoffMs = settings.longValue(KafkaSettings.UNAVAILABLE_BACKOFF_MS);
@@ -272,15 +272,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "meterHistory", history);
         context.addService(periodically(context, "console-history", consoleSampleMs, history::sample), true, true);
 
-        Path keys = Path.of(keysFile);
-        String newKey = null;
-        if (!Files.exists(keys) && createDevKey) {
-            newKey = new ApiKeyFile(keys).create("dev", ApiKeyStore.OPERATOR, List.of("*"), null, true);
-            LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
-                    + " when the gateway is ready", keys);
-        }
-        ApiKeyStore store = ApiKeyStore.load(keys);
-        LOG.info("Loaded {} service ID(s) from {}", store.size(), keys.toAbsolutePath());
+        ServiceIdStore keys = serviceIds(context, settings, kafkaClient, checkTimeoutMs);
+        ApiKeyStore store = keys.store();
         FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(maxAuthFailures, authFailureWindowMs,
                 authBlockMs);
         boolean bySan = "san".equalsIgnoreCase(clientPrincipal);
@@ -332,7 +325,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         }), true, true);
         context.addService(server, true, true);
 
-        // key file and certificate changes take effect without a restart
+        // key file (the Kafka store's reader updates its own) and certificate changes take effect without a restart
         ScheduledExecutorService watcher = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "reload-keys-and-certificates");
         watcher.scheduleWithFixedDelay(() -> {
@@ -347,10 +340,10 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
         boolean consoleEnabled = settings.bool(ConsoleSettings.ENABLED);
-        bindConsole(context, settings, admin, checkTimeoutMs, store, new ApiKeyFile(keys),
+        bindConsole(context, settings, admin, checkTimeoutMs, keys.store(), keys.ids(),
                 new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()),
                 () -> endpoint + server.getPort(), history);
-        String shownKey = newKey;
+        String shownKey = keys.devKey();
         String kafkaShown = kafkaDescription;
         String schemasShown = schemaRegistryUrl.isEmpty() ? "" : context.getPropertiesComponent()
                 .resolveProperty(SCHEMA_REGISTRY_DESCRIPTION).orElse(schemaRegistryUrl);
@@ -362,16 +355,18 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                banner(endpoint + server.getPort(), shownKey, keys, kafkaShown, schemasShown, caCertificate,
+                banner(endpoint + server.getPort(), shownKey, keys.ids(), kafkaShown, schemasShown, caCertificate,
                         consoleEnabled);
             }
         });
     }
 
-    private static void banner(String endpoint, String newKey, Path keys, String kafka, String schemas,
+    private static void banner(String endpoint, String newKey, ServiceIds keys, String kafka, String schemas,
                                String caCertificate, boolean console) {
-        String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys + ")"
-                : "see " + keys + " (keys are stored hashed; delete the file to have a new dev key made and shown)";
+        String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys.location() + ")"
+                : "see " + keys.location() + (keys instanceof ApiKeyFile
+                ? " (keys are stored hashed; delete the file to have a new dev key made and shown)"
+                : " (keys are stored hashed; make one with the credentials tool: create --store kafka …)");
         String curlKey = newKey != null ? newKey : "<api_key>";
         String ca = Path.of(caCertificate).toAbsolutePath().toString();
         System.out.println(String.join(System.lineSeparator(),
@@ -388,6 +383,66 @@ public class GatewayConfiguration implements CamelConfiguration {
                         + " -H \"Accept: application/json\" -d 'test message' --cacert " + caCertificate
                         + " \"" + endpoint + "/topics/test-topic/records\"",
                 ""));
+    }
+
+    /** The service IDs' store, what the gateway authenticates against, and the development key made now (or null). */
+    private record ServiceIdStore(ServiceIds ids, ApiKeyStore store, String devKey) {
+    }
+
+    /**
+     * The store of {@code gateway.auth.store}, read in full before the gateway takes a request: the key file, or the
+     * Kafka topic that every instance shares (failing within the check timeout when Kafka does not answer). The
+     * development key is made when asked for and there is no service ID at all. The store is bound as
+     * {@code serviceIds} (changes, for the operator console) and {@code apiKeyStore} (what requests are checked against).
+     */
+    private static ServiceIdStore serviceIds(CamelContext context, Settings settings, Map<String, Object> kafkaClient,
+                                             int checkTimeoutMs) throws Exception {
+        String kind = settings.string(AuthSettings.STORE).trim();
+        boolean createDevKey = settings.bool(AuthSettings.CREATE_DEV_KEY);
+        ServiceIds ids;
+        ApiKeyStore store;
+        String newKey = null;
+        if (kind.equalsIgnoreCase("file")) {
+            Path keys = Path.of(settings.string(AuthSettings.KEYS_FILE));
+            ApiKeyFile file = new ApiKeyFile(keys);
+            if (!Files.exists(keys) && createDevKey) {
+                newKey = createDevKey(file);
+            }
+            ids = file;
+            store = ApiKeyStore.load(keys);
+        } else if (kind.equalsIgnoreCase("kafka")) {
+            String topic = settings.string(AuthSettings.STORE_TOPIC).trim();
+            KafkaServiceIds kafkaIds;
+            try {
+                kafkaIds = new KafkaServiceIds(topic, kafkaClient, checkTimeoutMs).open();
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("gateway.auth.store=kafka: cannot read the service IDs of the topic "
+                        + topic + ": " + e.getMessage(), e);
+            }
+            context.addService(closing(kafkaIds::close), true, true);
+            if (createDevKey && kafkaIds.list().isEmpty()) {
+                try {
+                    newKey = createDevKey(kafkaIds);
+                } catch (IllegalArgumentException madeByAnotherInstance) {
+                    LOG.info("The development service ID 'dev' was made by another instance meanwhile");
+                }
+            }
+            ids = kafkaIds;
+            store = kafkaIds.store();
+        } else {
+            throw new IllegalStateException(AuthSettings.STORE.key() + " is file or kafka, not '" + kind + "'");
+        }
+        LOG.info("Loaded {} service ID(s) from {}", store.size(), ids.location());
+        bind(context, "serviceIds", ids);
+        bind(context, "apiKeyStore", store);
+        return new ServiceIdStore(ids, store, newKey);
+    }
+
+    private static String createDevKey(ServiceIds ids) throws IOException {
+        String key = ids.create("dev", ApiKeyStore.OPERATOR, List.of("*"), null, true);
+        LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
+                + " when the gateway is ready", ids.location());
+        return key;
     }
 
     /**
@@ -439,7 +494,6 @@ public class GatewayConfiguration implements CamelConfiguration {
                 Clock.systemUTC());
         DescribeConsoleSession describe = new DescribeConsoleSession(endpoint, hostName(), serviceIds,
                 sessions.idleSeconds());
-        bind(context, "serviceIds", serviceIds);
         bind(context, "showOverview", new ShowOverview(history));
         bind(context, "checkConsoleSession", new CheckConsoleSession(sessions, keys));
         bind(context, "describeConsoleSession", describe);

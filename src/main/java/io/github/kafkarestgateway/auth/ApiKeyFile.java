@@ -14,18 +14,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Changes to the key file, made by the key tool and the run command's development key. The file:
- * <pre>
- * {"keys":[{"name":"orders-app","hash":"sha256:&lt;hex&gt;","role":"writer","topics":["orders.*"],
- *           "created":"…","expires":"2027-01-01T00:00:00Z","revoked":false}]}
- * </pre>
+ * Changes to the key file, made by the key tool and the run command's development key. The file is
+ * {@code {"keys":[…]}}, one {@link ServiceIdEntry} each.
  * Only the SHA-256 of a key is stored; the key itself is returned once, by {@link #create} and {@link #rotate}.
  * A service ID without a hash is known by its client certificate only. Every change replaces the file atomically,
  * so the gateway never reads half a file.
  */
 public final class ApiKeyFile implements ServiceIds {
 
-    static final String HASH_PREFIX = "sha256:";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path file;
@@ -40,18 +36,10 @@ public final class ApiKeyFile implements ServiceIds {
             throws IOException {
         ObjectNode root = read();
         if (find(root, name) != null) {
-            throw new IllegalArgumentException("A service ID named '" + name + "' exists already");
+            throw ServiceIdEntry.existsAlready(name);
         }
         String key = withKey ? ApiKeyStore.newKey() : null;
-        ObjectNode entry = ((ArrayNode) root.get("keys")).addObject();
-        entry.put("name", name);
-        entry.put("hash", key == null ? null : HASH_PREFIX + ApiKeyStore.sha256Hex(key));
-        entry.put("role", ApiKeyStore.role(role));
-        ArrayNode topicArray = entry.putArray("topics");
-        topics.forEach(topicArray::add);
-        entry.put("created", Instant.now().toString());
-        entry.put("expires", expires == null ? null : expires.toString());
-        entry.put("revoked", false);
+        ((ArrayNode) root.get("keys")).add(ServiceIdEntry.create(name, role, topics, expires, key));
         write(root);
         return key;
     }
@@ -60,11 +48,8 @@ public final class ApiKeyFile implements ServiceIds {
     @Override
     public synchronized String rotate(String name) throws IOException {
         ObjectNode root = read();
-        ObjectNode entry = existing(root, name);
         String key = ApiKeyStore.newKey();
-        entry.put("hash", HASH_PREFIX + ApiKeyStore.sha256Hex(key));
-        entry.put("rotated", Instant.now().toString());
-        entry.put("revoked", false);
+        ServiceIdEntry.rotate(existing(root, name), key);
         write(root);
         return key;
     }
@@ -73,7 +58,7 @@ public final class ApiKeyFile implements ServiceIds {
     @Override
     public synchronized void revoke(String name) throws IOException {
         ObjectNode root = read();
-        existing(root, name).put("revoked", true);
+        ServiceIdEntry.revoke(existing(root, name));
         write(root);
     }
 
@@ -81,7 +66,7 @@ public final class ApiKeyFile implements ServiceIds {
     @Override
     public synchronized void expire(String name, Instant expires) throws IOException {
         ObjectNode root = read();
-        existing(root, name).put("expires", expires == null ? null : expires.toString());
+        ServiceIdEntry.expire(existing(root, name), expires);
         write(root);
     }
 
@@ -90,10 +75,7 @@ public final class ApiKeyFile implements ServiceIds {
     public synchronized List<ObjectNode> list() throws IOException {
         List<ObjectNode> entries = new ArrayList<>();
         for (JsonNode entry : read().path("keys")) {
-            ObjectNode copy = ((ObjectNode) entry).deepCopy();
-            copy.remove("hash");
-            copy.put("key", entry.hasNonNull("hash") ? "set" : "none (client certificate only)");
-            entries.add(copy);
+            entries.add(ServiceIdEntry.listed(entry));
         }
         return entries;
     }
@@ -131,7 +113,7 @@ public final class ApiKeyFile implements ServiceIds {
     private static ObjectNode existing(ObjectNode root, String name) {
         ObjectNode entry = find(root, name);
         if (entry == null) {
-            throw new IllegalArgumentException("No service ID named '" + name + "'");
+            throw ServiceIdEntry.unknown(name);
         }
         return entry;
     }

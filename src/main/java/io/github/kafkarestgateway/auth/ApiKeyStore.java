@@ -12,11 +12,13 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,11 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service IDs the gateway accepts, read from a JSON file that holds only SHA-256 hashes of their API keys
- * (see {@link ApiKeyFile} for the format and the changes the key tool makes). The gateway calls {@link #refresh()}
- * every second: a changed file replaces the whole set at once, so a revoked key stops working within seconds and a
- * request in flight keeps the principal it was given. A file that cannot be read leaves the last good set in place.
- * Keys are random 256-bit values, so a plain SHA-256 is a safe, fast one-way hash for them.
+ * The service IDs the gateway accepts, as entries that hold only SHA-256 hashes of their API keys (see
+ * {@link ServiceIdEntry} for the format): read from the key file ({@link #load}; {@link ApiKeyFile} makes the changes
+ * of the key tool), or handed over by the Kafka topic's reader ({@link #fed()}, {@link #replace}). For the file, the
+ * gateway calls {@link #refresh()} every second. Either way a change replaces the whole set at once, so a revoked key
+ * stops working within seconds and a request in flight keeps the principal it was given; a file that cannot be read
+ * leaves the last good set in place. Keys are random 256-bit values, so a plain SHA-256 is a safe, fast one-way hash
+ * for them.
  */
 public final class ApiKeyStore {
 
@@ -39,7 +43,7 @@ public final class ApiKeyStore {
     public static final String WRITER = "writer";
     /** Also uses the operator endpoints (dead-letter list and replay). */
     public static final String OPERATOR = "operator";
-    private static final List<String> RANKED = List.of(READER, WRITER, OPERATOR);
+    static final List<String> RANKED = List.of(READER, WRITER, OPERATOR);
     private static final Map<String, String> ALIASES = Map.of("viewer", READER, "editor", WRITER,
             "manager", OPERATOR, "administrator", OPERATOR);
 
@@ -89,6 +93,19 @@ public final class ApiKeyStore {
         this.file = file;
     }
 
+    /** A store without a file and, until the first {@link #replace}, without service IDs: for the Kafka topic. */
+    public static ApiKeyStore fed() {
+        return new ApiKeyStore(null);
+    }
+
+    /**
+     * Replaces every service ID at once with these entries (each with a name and a known role): the Kafka topic's
+     * reader calls it with everything it has read.
+     */
+    public void replace(Collection<? extends JsonNode> entries) {
+        snapshot = snapshot(entries);
+    }
+
     /** Reads the key file; later changes are picked up by {@link #refresh()}. */
     public static ApiKeyStore load(Path file) throws IOException {
         ApiKeyStore store = new ApiKeyStore(file);
@@ -99,13 +116,16 @@ public final class ApiKeyStore {
         return store;
     }
 
-    /** Reads the file again if it changed; keeps the current keys when it cannot be read. */
+    /** Reads the file again if it changed; keeps the current keys when it cannot be read. Nothing without a file. */
     public synchronized void refresh() {
+        if (file == null) {
+            return;
+        }
         try {
             // the key tool replaces the file (a new file key); an edit in place changes the modification time
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             if (attributes.lastModifiedTime().equals(loadedModified)
-                    && java.util.Objects.equals(attributes.fileKey(), loadedFileKey)) {
+                    && Objects.equals(attributes.fileKey(), loadedFileKey)) {
                 return;
             }
             snapshot = read(file);
@@ -180,36 +200,28 @@ public final class ApiKeyStore {
 
     private static Snapshot read(Path file) throws IOException {
         JsonNode root = MAPPER.readTree(file.toFile());
+        List<JsonNode> entries = new ArrayList<>();
+        for (JsonNode entry : root.path("keys")) {
+            if (ServiceIdEntry.name(entry) == null) {
+                throw new IOException("An entry of " + file + " has no name");
+            }
+            entries.add(entry);
+        }
+        return snapshot(entries);
+    }
+
+    /** The lookup tables of these entries (each with a name); an unknown role is an IllegalArgumentException. */
+    private static Snapshot snapshot(Collection<? extends JsonNode> entries) {
         Map<String, Principal> byHash = new LinkedHashMap<>();
         Map<String, String> hashByName = new LinkedHashMap<>();
         Map<String, Principal> byName = new LinkedHashMap<>();
-        for (JsonNode entry : root.path("keys")) {
-            String name = entry.path("name").asText(null);
-            if (name == null || name.isBlank()) {
-                throw new IOException("An entry of " + file + " has no name");
-            }
-            List<String> topics = new ArrayList<>();
-            entry.path("topics").forEach(t -> topics.add(t.asText()));
-            String role = WRITER;
-            if (entry.path("roles").isArray() && entry.path("roles").size() > 0) {
-                role = READER;
-                for (JsonNode r : entry.path("roles")) {
-                    String named = role(r.asText());
-                    role = RANKED.indexOf(named) > RANKED.indexOf(role) ? named : role;
-                }
-            } else if (entry.hasNonNull("role")) {
-                role = role(entry.path("role").asText());
-            }
-            Instant expires = entry.hasNonNull("expires") ? Instant.parse(entry.path("expires").asText()) : null;
-            Principal principal = new Principal(name, List.copyOf(topics), role, expires,
-                    entry.path("revoked").asBoolean(false),
-                    entry.hasNonNull("rateLimit") ? entry.path("rateLimit").asDouble() : null);
-            byName.put(name, principal);
-            String hash = entry.path("hash").asText("");
-            if (hash.startsWith(ApiKeyFile.HASH_PREFIX)) {
-                String hex = hash.substring(ApiKeyFile.HASH_PREFIX.length()).toLowerCase(Locale.ROOT);
+        for (JsonNode entry : entries) {
+            Principal principal = ServiceIdEntry.principal(entry);
+            byName.put(principal.name(), principal);
+            String hex = ServiceIdEntry.hashHex(entry);
+            if (hex != null) {
                 byHash.put(hex, principal);
-                hashByName.put(name, hex);
+                hashByName.put(principal.name(), hex);
             }
         }
         return new Snapshot(Map.copyOf(byHash), Map.copyOf(hashByName), Map.copyOf(byName));

@@ -4,13 +4,20 @@ import java.util.List;
 
 import io.github.kafkarestgateway.settings.Setting;
 
-/** Settings of the API keys and of failed authentications: {@code gateway.auth.*}. */
+/** Settings of the API keys, where they are kept, and of failed authentications: {@code gateway.auth.*}. */
 public final class AuthSettings {
 
     public static final Setting KEYS_FILE = Setting.of("gateway.auth.keys-file", "data/api-keys.json",
             "JSON file of hashed API keys and their topics (*, orders.*, exact names).");
+    public static final Setting STORE = Setting.of("gateway.auth.store", "file",
+            "Where the service IDs are kept: file (the key file, this instance's) or kafka (a compacted topic that every"
+                    + " instance reads: the same service IDs on all, a change taking effect on all within seconds).");
+    public static final Setting STORE_TOPIC = Setting.of("gateway.auth.store-topic", "rest-gateway-service-ids",
+            "With gateway.auth.store=kafka, the compacted topic of the service IDs (hashes only; created when absent,"
+                    + " never deleting).");
     public static final Setting CREATE_DEV_KEY = Setting.of("gateway.auth.create-dev-key", "true",
-            "When the key file is absent, create one development key (operator, all topics) and print it once.");
+            "When the key file is absent (with the kafka store: when the topic holds no service ID), create one"
+                    + " development key (operator, all topics) and print it once.");
     public static final Setting RELOAD_INTERVAL_MS = Setting.of("gateway.auth.reload-interval-ms", "1000",
             "How often in ms the key file and the TLS files are checked for changes.");
     public static final Setting MAX_FAILURES = Setting.of("gateway.auth.max-failures", "10",
@@ -41,7 +48,7 @@ public final class AuthSettings {
     public static final Setting ACL_REFRESH_MS = Setting.of("gateway.auth.acl-refresh-ms", "10000",
             "With kafka-identity, how old in ms the cluster's ACLs that authorize client-certificate callers may be.");
 
-    public static final List<Setting> ALL = List.of(KEYS_FILE, CREATE_DEV_KEY, RELOAD_INTERVAL_MS, MAX_FAILURES,
+    public static final List<Setting> ALL = List.of(KEYS_FILE, STORE, STORE_TOPIC, CREATE_DEV_KEY, RELOAD_INTERVAL_MS, MAX_FAILURES,
             FAILURE_WINDOW_MS, BLOCK_MS, KAFKA_IDENTITY, SCRAM_MECHANISM, MAX_PRODUCERS, PRODUCER_IDLE_MS, RECHECK_MS,
             PRODUCER_BUFFER_BYTES, MAX_CONCURRENT_CHECKS, ACL_REFRESH_MS);
 

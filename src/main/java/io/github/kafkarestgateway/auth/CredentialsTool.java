@@ -1,5 +1,7 @@
 package io.github.kafkarestgateway.auth;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +11,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The credentials tool, after {@code cloudctl es iam-service-id-create} and friends. It edits the key file the
- * gateway watches (changes take effect within seconds, without a restart) and hands out what clients need:
+ * The credentials tool, after {@code cloudctl es iam-service-id-create} and friends. It changes the service IDs where
+ * the gateway keeps them, the key file it watches or the Kafka topic every instance reads (changes take effect within
+ * seconds, without a restart), and hands out what clients need:
  * <pre>
  * create --name ID --role writer|reader|operator --topic T [--topic T…] [--expires INSTANT | --expires-in 30d]
  *        [--certificate-only]           a service ID; prints its new key once
@@ -29,12 +34,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *                                       what clients trust: the CA certificate as PEM, or a PKCS12 trust store
  *                                       (its password is printed)
  * </pre>
- * Options for every command: {@code --keys-file data/api-keys.json}, {@code --certs certs}. Exit code 0 on success,
- * 1 on failure, 2 for wrong arguments.
+ * Options for every command: {@code --keys-file data/api-keys.json}, {@code --certs certs}; for the service IDs on
+ * Kafka ({@code gateway.auth.store=kafka}): {@code --store kafka --bootstrap-servers HOST:PORT
+ * [--store-topic rest-gateway-service-ids] [--kafka-config client.properties]} (Kafka client properties: security
+ * protocol, SASL login, trust store). Exit code 0 on success, 1 on failure, 2 for wrong arguments.
  */
 public final class CredentialsTool {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> SERVICE_ID_COMMANDS = Set.of("create", "list", "rotate", "revoke", "expire");
+    /** How long a call to Kafka may take. */
+    private static final long KAFKA_TIMEOUT_MS = 10_000;
 
     private CredentialsTool() {
     }
@@ -64,8 +74,21 @@ public final class CredentialsTool {
         }
         Path keysFile = Path.of(one(options, "keys-file", "data/api-keys.json"));
         Path certs = Path.of(one(options, "certs", "certs"));
-        ApiKeyFile keys = new ApiKeyFile(keysFile);
+        String store = one(options, "store", "file");
+        if (!store.equals("file") && !store.equals("kafka")) {
+            return usage(err, "--store is file or kafka");
+        }
+        if (store.equals("kafka") && !options.containsKey("bootstrap-servers") && !options.containsKey("kafka-config")) {
+            return usage(err, "--bootstrap-servers is required with --store kafka");
+        }
+        ServiceIds keys = null;
         try {
+            if (SERVICE_ID_COMMANDS.contains(command)) {
+                keys = store.equals("file") ? new ApiKeyFile(keysFile) : new KafkaServiceIds(
+                        one(options, "store-topic", AuthSettings.STORE_TOPIC.defaultValue()),
+                        kafkaClient(options), KAFKA_TIMEOUT_MS).open();
+            }
+            String where = keys instanceof KafkaServiceIds ? keys.location() : keysFile.toString();
             switch (command) {
                 case "create" -> {
                     String name = required(options, "name");
@@ -76,7 +99,7 @@ public final class CredentialsTool {
                     boolean certificateOnly = options.containsKey("certificate-only");
                     String key = keys.create(name, one(options, "role", ApiKeyStore.WRITER), topics,
                             expires(options), !certificateOnly);
-                    out.println("Created service ID '" + name + "' in " + keysFile);
+                    out.println("Created service ID '" + name + "' in " + where);
                     if (key != null) {
                         out.println("API key (shown once, only its hash is stored): " + key);
                     } else {
@@ -129,13 +152,39 @@ public final class CredentialsTool {
                 }
             }
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("credentials: " + e.getMessage());
             return 1;
         } catch (Exception e) {
             err.println("credentials: " + e);
             return 1;
+        } finally {
+            if (keys instanceof KafkaServiceIds kafka) {
+                kafka.close();
+            }
         }
+    }
+
+    /** The Kafka client properties of {@code --kafka-config} (a properties file), {@code --bootstrap-servers} over them. */
+    private static Map<String, Object> kafkaClient(Map<String, List<String>> options) throws IOException {
+        Map<String, Object> client = new HashMap<>();
+        String file = one(options, "kafka-config", null);
+        if (file != null) {
+            Properties properties = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                properties.load(in);
+            }
+            properties.stringPropertyNames().forEach(name -> client.put(name, properties.getProperty(name).trim()));
+        }
+        String bootstrap = one(options, "bootstrap-servers", null);
+        if (bootstrap != null) {
+            client.put("bootstrap.servers", bootstrap);
+        }
+        if (!client.containsKey("bootstrap.servers")) {
+            throw new IllegalArgumentException("--bootstrap-servers is required with --store kafka (or bootstrap.servers"
+                    + " in " + file + ")");
+        }
+        return client;
     }
 
     private static Instant expires(Map<String, List<String>> options) {

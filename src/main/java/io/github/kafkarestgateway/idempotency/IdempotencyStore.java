@@ -1,37 +1,18 @@
 package io.github.kafkarestgateway.idempotency;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.kafkarestgateway.kafka.ReliableProducer;
+import io.github.kafkarestgateway.kafka.TailedTopic;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,24 +63,17 @@ public class IdempotencyStore implements AutoCloseable, MeterBinder {
                          String body) {
     }
 
-    private final String topic;
-    private final Map<String, Object> kafkaClient;
+    private final TailedTopic log;
     private final long windowMs;
     private final long inFlightMs;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, List<CompletableFuture<Void>>> waiting = new ConcurrentSkipListMap<>();
-    private volatile long position;
     /** The newest record timestamp read: the log's time. */
     private long logTime;
     private long lastSweep;
-    private KafkaProducer<String, String> producer;
-    private KafkaConsumer<String, String> consumer;
-    private Thread reader;
-    private volatile boolean running;
+    private boolean started;
 
     public IdempotencyStore(String topic, Map<String, Object> kafkaClient, long windowMs, long inFlightMs) {
-        this.topic = topic;
-        this.kafkaClient = kafkaClient;
+        this.log = new TailedTopic(topic, kafkaClient, "rest-gateway-idempotency", 10_000);
         this.windowMs = windowMs;
         this.inFlightMs = inFlightMs;
     }
@@ -116,7 +90,7 @@ public class IdempotencyStore implements AutoCloseable, MeterBinder {
         // anything else (free, or in flight: perhaps answered or released by now) is decided by the log's order
         String claimId = UUID.randomUUID().toString();
         ObjectNode claim = MAPPER.createObjectNode().put("t", "claim").put("id", claimId).put("fp", fingerprint);
-        return write(key, claim).thenCompose(this::readUpTo).thenApply(ignored -> {
+        return write(key, claim).thenCompose(log::readUpTo).thenApply(ignored -> {
             Decision decision = decide(key, fingerprint, claimId, Long.MAX_VALUE);
             return decision != null ? decision : new InFlight();
         });
@@ -232,116 +206,34 @@ public class IdempotencyStore implements AutoCloseable, MeterBinder {
     }
 
     private CompletableFuture<Long> write(String key, ObjectNode value) {
-        CompletableFuture<Long> written = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, 0, key, value.toString()), (metadata, failure) -> {
-            if (failure != null) {
-                written.completeExceptionally(failure);
-            } else {
-                written.complete(metadata.offset());
-            }
-        });
-        return written;
-    }
-
-    /** Completes once this instance has applied the log up to the offset. */
-    private CompletableFuture<Void> readUpTo(long offset) {
-        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-        waiting.computeIfAbsent(offset, o -> new ArrayList<>()).add(caughtUp);
-        wake();
-        return caughtUp;
-    }
-
-    private synchronized void wake() {
-        while (!waiting.isEmpty() && waiting.firstKey() < position) {
-            waiting.pollFirstEntry().getValue().forEach(f -> f.complete(null));
-        }
+        return log.write(key, value.toString(), Map.of());
     }
 
     private synchronized void start() {
-        if (running) {
+        if (started) {
             return;
         }
-        try (Admin admin = Admin.create(kafkaClient)) {
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) Math.min(3, brokers))
-                        .configs(topicConfig(windowMs, inFlightMs, brokers)))).all()
-                        .get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Cannot create the idempotency topic " + topic, e.getCause());
-                }
-                warnIfKeptForEver(admin);
-            }
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot create the idempotency topic " + topic, e);
+        if (!log.create(brokers -> topicConfig(windowMs, inFlightMs, brokers), 30_000)) {
+            warnIfKeptForEver();
         }
-        Map<String, Object> producerProps = ReliableProducer.properties(kafkaClient, "rest-gateway-idempotency",
-                10_000);
-        producerProps.put("key.serializer", StringSerializer.class.getName());
-        producerProps.put("value.serializer", StringSerializer.class.getName());
-        producerProps.remove("partitioner.class");
-        producerProps.remove("interceptor.classes");
-        producer = new KafkaProducer<>(producerProps);
-        Map<String, Object> consumerProps = new HashMap<>(kafkaClient);
-        consumerProps.put("key.deserializer", StringDeserializer.class.getName());
-        consumerProps.put("value.deserializer", StringDeserializer.class.getName());
-        consumerProps.put("enable.auto.commit", "false");
-        consumerProps.put("isolation.level", "read_committed");
-        consumerProps.remove("interceptor.classes");
-        consumer = new KafkaConsumer<>(consumerProps);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        running = true;
-        reader = new Thread(() -> {
-            try {
-                while (running) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        apply(record);
-                    }
-                    position = consumer.position(partition);
-                    wake();
-                    sweep();
-                }
-            } catch (WakeupException stopping) {
-                // closed
-            } catch (RuntimeException e) {
-                LOG.error("The idempotency reader stopped: {}", e.toString());
-            } finally {
-                consumer.close();
-            }
-        }, "idempotency-reader");
-        reader.setDaemon(true);
-        reader.start();
+        log.start(this::apply, this::sweep);
+        started = true;
     }
 
     /** A topic made before (or by others) may keep every key for ever: say how to bound it; the gateway leaves it. */
-    private void warnIfKeptForEver(Admin admin) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try {
-            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-            String policy = config.get("cleanup.policy").value();
-            if (!policy.contains("delete")) {
-                LOG.warn("The idempotency topic {} keeps every key for ever (cleanup.policy={}); to drop keys after the"
-                        + " window: kafka-configs.sh --alter --entity-type topics --entity-name {} --add-config"
-                        + " 'cleanup.policy=[compact,delete],retention.ms={}'", topic, policy, topic,
-                        topicConfig(windowMs, inFlightMs, 1).get("retention.ms"));
-            }
-        } catch (Exception e) {
-            LOG.debug("Cannot read the settings of the idempotency topic {}: {}", topic, e.toString());
+    private void warnIfKeptForEver() {
+        String policy = log.config("cleanup.policy", 30_000);
+        if (policy != null && !policy.contains("delete")) {
+            LOG.warn("The idempotency topic {} keeps every key for ever (cleanup.policy={}); to drop keys after the"
+                    + " window: kafka-configs.sh --alter --entity-type topics --entity-name {} --add-config"
+                    + " 'cleanup.policy=[compact,delete],retention.ms={}'", log.name(), policy, log.name(),
+                    topicConfig(windowMs, inFlightMs, 1).get("retention.ms"));
         }
     }
 
     @Override
     public synchronized void close() {
-        if (running) {
-            running = false;
-            consumer.wakeup();
-            producer.close();
-        }
+        log.close();
     }
 
     /** Gauge of the Idempotency-Keys this instance holds in memory (those within their window). */

@@ -215,4 +215,21 @@ class ApiKeyStoreUnitTest {
         store.refresh();
         assertEquals("a", store.authenticate("key-a").orElseThrow().name());
     }
+
+    @Test
+    void aStoreFedByTheTopicAuthenticatesAsTheFileDoesAndReplacesEverythingAtOnce() throws IOException {
+        ApiKeyStore store = ApiKeyStore.fed();
+        assertEquals(0, store.size());
+        store.refresh();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        store.replace(List.of(json.readTree(entry("a", "key-a", ",\"role\":\"operator\"")),
+                json.readTree(entry("cert", null, ""))));
+        assertEquals("operator", store.authenticate("key-a").orElseThrow().role());
+        assertEquals("a", store.authenticate("a", "key-a").orElseThrow().name());
+        assertEquals("cert", store.byName("cert").orElseThrow().name());
+        store.replace(List.of(json.readTree(entry("b", "key-b", ",\"revoked\":true"))));
+        assertEquals(Optional.empty(), store.authenticate("key-a"));
+        assertEquals(Optional.empty(), store.authenticate("key-b"));
+        assertEquals(1, store.size());
+    }
 }
