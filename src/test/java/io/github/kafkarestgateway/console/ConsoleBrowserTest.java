@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.github.kafkarestgateway.auth.ApiKeyFile;
+import io.github.kafkarestgateway.auth.ServiceIds;
 import io.github.kafkarestgateway.testing.Browser;
 import io.github.kafkarestgateway.testing.Landed;
 import io.github.kafkarestgateway.testing.PoisonPartitioner;
@@ -358,6 +359,40 @@ class ConsoleBrowserTest {
             BROWSER.driver().findElement(By.cssSelector(".tabs a[data-page='topics']")).click();
             BROWSER.waitForText("sign-in-error", "Your session ended: sign in again.");
         }
+    }
+
+    @Test
+    void withTheSharedKeyStoreAKeyMadeInOneInstancesConsoleWorksOnTheOtherAndItsRevokeOnBoth() throws Exception {
+        Map<String, String> shared = Map.of("gateway.auth.store", "kafka",
+                "gateway.auth.store-topic", "console-service-ids-" + System.nanoTime());
+        try (TestGateway one = TestGateway.start(shared); TestGateway other = TestGateway.start(shared)) {
+            String operator = one.context().getRegistry().lookupByNameAndType("serviceIds", ServiceIds.class)
+                    .create("ops-shared", "operator", List.of("*"), null, true);
+            String topic = TestKafka.createTopic("console-shared");
+            BROWSER.open(one.uri("/console#connect/" + topic).toString());
+            BROWSER.type("operator-key", operator);
+            BROWSER.click("sign-in");
+            BROWSER.waitForText("connect-topic", topic);
+            BROWSER.click("generate-key");
+            String key = BROWSER.visible("connect-key").getText();
+
+            // made through the first instance's console, the key produces on the second one
+            await().atMost(Duration.ofSeconds(10)).until(() -> produce(other, topic, key, "shared").statusCode() == 200);
+            Landed.expect(topic, "on the other instance").in(produce(other, topic, key, "on the other instance"));
+            Landed.expect(topic, "on the first").in(produce(one, topic, key, "on the first"));
+
+            openPage("service-ids", "service-ids-page");
+            BROWSER.waitForText("service-ids-location", "Kafka topic " + shared.get("gateway.auth.store-topic"));
+            row("service-ids-table", "data-name", topic + "-producer").findElement(By.cssSelector("button.revoke"))
+                    .click();
+            accept();
+            await().atMost(Duration.ofSeconds(10)).until(() -> produce(one, topic, key, "revoked").statusCode() == 401
+                    && produce(other, topic, key, "revoked").statusCode() == 401);
+        }
+    }
+
+    private static HttpResponse<String> produce(TestGateway on, String topic, String key, String value) {
+        return on.post("/topics/" + topic + "/records", "text/plain", bytes(value), "Authorization", "Bearer " + key);
     }
 
     @Test
