@@ -151,6 +151,19 @@ class ConsoleApiTest {
     }
 
     @Test
+    void revokingAnOperatorEndsItsSessions() throws Exception {
+        String name = "ops-leaving-" + System.nanoTime();
+        String key = new ApiKeyFile(keysFile).create(name, "operator", List.of("*"), null, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.send(gateway.request("/console/api/sign-in")
+                .header("Authorization", "Bearer " + key).header("Origin", origin(gateway))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode() == 200);
+        Session leaving = Session.signIn(gateway, key);
+        assertEquals(200, leaving.get("/console/api/service-ids").statusCode());
+        new ApiKeyFile(keysFile).revoke(name);
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaving.get("/console/api/service-ids").statusCode() == 401);
+    }
+
+    @Test
     void theCaCertificateAsPemAndAsATrustStoreWithItsPassword() throws Exception {
         HttpResponse<String> pem = session.get("/console/api/certificates/ca.pem");
         assertEquals(200, pem.statusCode());
