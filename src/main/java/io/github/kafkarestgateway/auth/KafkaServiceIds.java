@@ -194,9 +194,16 @@ public final class KafkaServiceIds implements ServiceIds, AutoCloseable {
     /**
      * Makes a change of the name's entry (given a copy of the entry in effect, or null; it returns the new entry or
      * refuses with an IllegalArgumentException) take effect in log order, made again from the newer entry while others'
-     * changes come first.
+     * changes come first. It starts from the log as of now (read to its end), so that a change made through another
+     * instance a moment ago is known.
      */
     private void change(String name, UnaryOperator<ObjectNode> change) throws IOException {
+        // decide on what every instance has written so far: a service ID just made through another instance is known
+        try {
+            topic.readToEnd(timeoutMs);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         Long lost = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             ServiceIdLog.Version version = log.version(name);

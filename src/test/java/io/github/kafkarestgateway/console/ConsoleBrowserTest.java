@@ -254,9 +254,11 @@ class ConsoleBrowserTest {
 
     /** The number a card of the overview shows now (0 for none yet). */
     private static double number(String card) {
-        String shown = BROWSER.driver().findElements(By.cssSelector("#" + card + " .value")).stream()
-                .map(value -> value.getAttribute("data-value")).findFirst().orElse("–");
-        return shown.equals("–") ? 0 : Double.parseDouble(shown);
+        // read in one script: the page redraws its cards every sampling period
+        Object shown = ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver()).executeScript(
+                "const value = document.querySelector(arguments[0]); return value ? value.dataset.value : null;",
+                "#" + card + " .value");
+        return shown == null || shown.equals("–") ? 0 : Double.parseDouble((String) shown);
     }
 
     @Test
