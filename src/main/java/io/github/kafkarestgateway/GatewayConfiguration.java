@@ -338,11 +338,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         watcher.scheduleWithFixedDelay(connections::refreshLimit, 1, 1, TimeUnit.SECONDS);
         context.addService(closing(() -> context.getExecutorServiceManager().shutdown(watcher)), true, true);
 
-        String endpoint = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
+        // the API's public URL: in the banner, the console's curl examples and the served contract (api-docs)
+        String scheme = (tlsEnabled ? "https://" : "http://") + publicHost + ":";
+        Supplier<String> endpoint = () -> scheme + server.getPort();
+        bind(context, "apiEndpoint", endpoint);
         boolean consoleEnabled = settings.bool(ConsoleSettings.ENABLED);
         bindConsole(context, settings, admin, checkTimeoutMs, keys.store(), keys.ids(),
-                new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()),
-                () -> endpoint + server.getPort(), history);
+                new CertificateAuthority(Path.of(caCertificate).toAbsolutePath().getParent()), endpoint, history);
         String shownKey = keys.devKey();
         String kafkaShown = kafkaDescription;
         String schemasShown = schemaRegistryUrl.isEmpty() ? "" : context.getPropertiesComponent()
@@ -355,7 +357,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                banner(endpoint + server.getPort(), shownKey, keys.ids(), kafkaShown, schemasShown, caCertificate,
+                banner(endpoint.get(), shownKey, keys.ids(), kafkaShown, schemasShown, caCertificate,
                         consoleEnabled);
             }
         });

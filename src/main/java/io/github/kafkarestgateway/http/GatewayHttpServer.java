@@ -356,7 +356,9 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             status = 400;
             message = "Malformed HTTP request";
         }
+        // a new request id, as on every answer (the request's own was not read)
         request.response().setStatusCode(status).putHeader("Content-Type", ErrorBody.CONTENT_TYPE)
+                .putHeader(RequestObserver.REQUEST_ID_HEADER, RequestObserver.RequestIds.next())
                 .putHeader("Connection", "close").end(ErrorBody.json(status, message));
     }
 }

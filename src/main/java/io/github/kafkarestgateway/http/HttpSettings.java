@@ -14,7 +14,8 @@ public final class HttpSettings {
     public static final Setting EVENT_LOOPS = Setting.of("gateway.http.event-loops", "0",
             "Event loops (threads) serving HTTPS connections; 0: one per two CPUs.");
     public static final Setting PUBLIC_HOST = Setting.of("gateway.http.public-host", "localhost",
-            "Host name printed in the endpoint URL.");
+            "Host name of the gateway's URL: printed at startup, in the console, and the server of the served API"
+                    + " documents.");
     public static final Setting MAX_CONNECTIONS = Setting.of("gateway.http.max-connections", "4096",
             "Open client connections at most; over it new ones are reset at once.");
     public static final Setting RESERVED_FILE_DESCRIPTORS = Setting.of("gateway.http.reserved-file-descriptors", "512",

@@ -57,7 +57,11 @@ public final class RequestObserver {
     static final String FACTS = "gateway.facts";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.kafkarestgateway.access");
-    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** The header of the request id, in the request (the caller's) and in every answer. */
+    public static final String REQUEST_ID_HEADER = "X-Request-ID";
+    /** The longest request id of a caller the gateway takes (else it makes one); in the OpenAPI document too. */
+    public static final int MAX_REQUEST_ID_LENGTH = 128;
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_REQUEST_ID_LENGTH + "}");
 
     /** How often pending access lines are written. */
     public static final long FLUSH_MS = 100;
@@ -79,13 +83,13 @@ public final class RequestObserver {
     /** The first handler of every request. */
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String id = request.getHeader("X-Request-ID");
+        String id = request.getHeader(REQUEST_ID_HEADER);
         if (id == null || !SANE_ID.matcher(id).matches()) {
             id = RequestIds.next();
-            request.headers().set("X-Request-ID", id);
+            request.headers().set(REQUEST_ID_HEADER, id);
         }
         ctx.put(GatewayNames.REQUEST_ID, id);
-        ctx.response().putHeader("X-Request-ID", id);
+        ctx.response().putHeader(REQUEST_ID_HEADER, id);
         long start = System.nanoTime();
         String requestId = id;
         ctx.addEndHandler(done -> {

@@ -28,7 +28,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 public class ClaimIdempotencyKey extends AsyncProcessorSupport {
 
-    private static final int MAX_KEY_LENGTH = 255;
+    /** The longest Idempotency-Key (characters); in the OpenAPI document too. */
+    public static final int MAX_KEY_LENGTH = 255;
 
     private final IdempotencyStore store;
     private final Executor continuation;

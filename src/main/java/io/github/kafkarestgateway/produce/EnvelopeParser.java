@@ -36,7 +36,7 @@ public class EnvelopeParser implements Processor {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Bound of an inline Avro schema's JSON text: schemas are remembered by their text, in a bounded cache. */
-    static final int MAX_SCHEMA_CHARS = 65536;
+    public static final int MAX_SCHEMA_CHARS = 65536;
     private static final Set<String> STRATEGIES = Set.of("topic", "record", "topic_record");
 
     private int maxRecords = 500;

@@ -20,6 +20,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.github.kafkarestgateway.deadletter.DeadLetterTest;
+import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
+import io.github.kafkarestgateway.produce.EnvelopeParser;
+import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.produce.RequestValidator;
 import io.github.kafkarestgateway.testing.HoldingInterceptor;
 import io.github.kafkarestgateway.testing.Landed;
@@ -38,13 +41,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The OpenAPI document is the contract: it is a valid OpenAPI 3.0 document, it is what the gateway serves, and every
- * status code it documents is one the gateway really answers, with a body of the documented shape.
+ * The OpenAPI document is the contract: it is a valid OpenAPI 3.0 document, it is what the gateway serves (naming the
+ * gateway's own address as its server), every status code it documents is one the gateway really answers, with a
+ * body of the documented shape and the response headers it declares; its limits are the gateway's, its integers have
+ * a format.
  */
 class OpenApiContractTest {
 
     private static final Path DOCUMENT = Path.of("src/main/resources/openapi/gateway-api.yaml");
     private static final Set<String> SEEN = new TreeSet<>();
+    /** The response headers the gateway sets itself (besides Content-Type): each must be declared where it is sent. */
+    private static final List<String> DECLARED_HEADERS = List.of("X-Request-ID", "Idempotent-Replayed",
+            "WWW-Authenticate", "Retry-After");
     private static JsonNode document;
 
     @Test
@@ -56,15 +64,88 @@ class OpenApiContractTest {
     }
 
     @Test
-    void isServedAsYamlAndJson() throws Exception {
+    void isServedAsYamlAndJsonNamingTheGatewayAsItsServer() throws Exception {
         TestGateway gateway = TestGateway.shared();
         HttpResponse<String> yaml = gateway.send(gateway.request("/openapi.yaml").GET().build());
         HttpResponse<String> json = gateway.send(gateway.request("/openapi.json").GET().build());
 
-        assertEquals(Files.readString(DOCUMENT), yaml.body());
-        assertEquals(doc(), TestGateway.json(json));
+        ObjectNode expected = doc().deepCopy();
+        ((ObjectNode) expected.get("servers").get(0)).put("url", gateway.uri("/").toString().replaceAll("/$", ""));
+        assertEquals(expected, OpenApiDocument.tree(yaml.body()));
+        assertEquals(expected, TestGateway.json(json));
         check("GET", "/openapi.yaml", 200, yaml);
         check("GET", "/openapi.json", 200, json);
+        check("GET", "/swagger.json", 200, gateway.send(gateway.request("/swagger.json").GET().build()));
+        check("GET", "/swagger.yaml", 200, gateway.send(gateway.request("/swagger.yaml").GET().build()));
+    }
+
+    @Test
+    void namesTheConfiguredPublicHostAndThePortItListensOnAsItsServer() throws Exception {
+        try (TestGateway behind = TestGateway.start(Map.of("gateway.http.public-host", "gateway.example.test"))) {
+            String authority = "gateway.example.test:" + behind.uri("/").getPort();
+            assertEquals("https://" + authority, TestGateway.json(behind.send(behind.request("/openapi.json").GET().build()))
+                    .get("servers").get(0).get("url").asText());
+            assertEquals("https://" + authority, OpenApiDocument.tree(behind.send(behind.request("/openapi.yaml").GET()
+                    .build()).body()).get("servers").get(0).get("url").asText());
+            for (String swagger : List.of("/swagger.json", "/swagger.yaml")) {
+                JsonNode served = OpenApiDocument.tree(behind.send(behind.request(swagger).GET().build()).body());
+                assertEquals(authority, served.get("host").asText(), swagger);
+                assertEquals(List.of("https"), List.of(served.get("schemes").get(0).asText()), swagger);
+                assertEquals(1, served.get("schemes").size(), swagger);
+            }
+        }
+    }
+
+    @Test
+    void declaresTheLimitsOfTheSettingsAndOfTheGatewayAsSchemaConstraints() throws Exception {
+        JsonNode v1 = doc().get("paths").get("/topics/{topic_name}/records").get("post");
+        JsonNode schemas = doc().get("components").get("schemas");
+        int key = Integer.parseInt(ProduceSettings.MAX_KEY_BYTES.defaultValue());
+        int value = Integer.parseInt(ProduceSettings.MAX_VALUE_BYTES.defaultValue());
+        assertEquals(key, parameter(v1, "key").get("schema").get("maxLength").asInt());
+        assertTrue(parameter(v1, "key").get("description").asText().contains(ProduceSettings.MAX_KEY_BYTES.key()));
+        assertEquals(key, parameter(v1, "X-Kafka-Key").get("schema").get("maxLength").asInt());
+        for (String media : List.of("TextValue", "BinaryValue")) {
+            assertEquals(value, schemas.get(media).get("maxLength").asInt(), media);
+            assertTrue(schemas.get(media).get("description").asText().contains(ProduceSettings.MAX_VALUE_BYTES.key()));
+        }
+        assertEquals(Integer.parseInt(ProduceSettings.V2_MAX_RECORDS.defaultValue()),
+                schemas.get("Envelopes").get("maxItems").asInt());
+        assertTrue(schemas.get("Envelopes").get("description").asText().contains(ProduceSettings.V2_MAX_RECORDS.key()));
+        assertEquals(EnvelopeParser.MAX_SCHEMA_CHARS, schemas.get("Data").get("properties").get("schema")
+                .get("maxLength").asInt());
+        assertEquals(RequestObserver.MAX_REQUEST_ID_LENGTH, parameter(v1, "X-Request-ID").get("schema")
+                .get("maxLength").asInt());
+        assertEquals(RequestObserver.MAX_REQUEST_ID_LENGTH,
+                doc().get("components").get("headers").get("RequestId").get("schema").get("maxLength").asInt());
+        assertEquals(ClaimIdempotencyKey.MAX_KEY_LENGTH, parameter(v1, "Idempotency-Key").get("schema")
+                .get("maxLength").asInt());
+        assertEquals(1, parameter(v1, "Idempotency-Key").get("schema").get("minLength").asInt());
+    }
+
+    @Test
+    void givesEveryIntegerAFormat() throws Exception {
+        List<String> without = new java.util.ArrayList<>();
+        walk(doc(), "", (where, node) -> {
+            if ("integer".equals(node.path("type").asText()) && !Set.of("int32", "int64").contains(node.path("format").asText())) {
+                without.add(where);
+            }
+        });
+        assertEquals(List.of(), without, "integers without format int32 or int64");
+    }
+
+    @Test
+    void declaresTheRequestIdOnEveryAnswer() throws Exception {
+        List<String> without = new java.util.ArrayList<>();
+        doc().get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation ->
+                operation.getValue().path("responses").fields().forEachRemaining(status -> {
+                    JsonNode response = status.getValue().has("$ref")
+                            ? resolveUnchecked(status.getValue().get("$ref").asText()) : status.getValue();
+                    if (!response.path("headers").has("X-Request-ID")) {
+                        without.add(operation.getKey() + " " + path.getKey() + " " + status.getKey());
+                    }
+                })));
+        assertEquals(List.of(), without, "answers without X-Request-ID declared");
     }
 
     @Test
@@ -88,6 +169,10 @@ class OpenApiContractTest {
         String idempotencyKey = java.util.UUID.randomUUID().toString();
         Landed.expect(topic, "a").in(check("POST", template, 200,
                 gateway.post(records, "text/plain", bytes("a"), "Idempotency-Key", idempotencyKey)));
+        HttpResponse<String> replayed = check("POST", template, 200,
+                gateway.post(records, "text/plain", bytes("a"), "Idempotency-Key", idempotencyKey));
+        assertEquals("true", replayed.headers().firstValue("Idempotent-Replayed").orElse(null), replayed.body());
+        Landed.expect(topic, "a").in(replayed);
         check("POST", template, 422, gateway.post(records, "text/plain", bytes("b"), "Idempotency-Key", idempotencyKey));
 
         String envelope = "{\"value\":{\"type\":\"text\",\"data\":\"v\"}}";
@@ -112,6 +197,9 @@ class OpenApiContractTest {
         String v2Key = java.util.UUID.randomUUID().toString();
         Landed.expect(topic, "v").in(check("POST", v2, 200,
                 gateway.post(v2Records, "application/json", bytes(envelope), "Idempotency-Key", v2Key)));
+        HttpResponse<String> v2Replayed = check("POST", v2, 200,
+                gateway.post(v2Records, "application/json", bytes(envelope), "Idempotency-Key", v2Key));
+        assertEquals("true", v2Replayed.headers().firstValue("Idempotent-Replayed").orElse(null), v2Replayed.body());
         check("POST", v2, 422, gateway.post(v2Records, "application/json", bytes("[" + envelope + "]"),
                 "Idempotency-Key", v2Key));
 
@@ -262,11 +350,18 @@ class OpenApiContractTest {
     private static HttpResponse<String> check(String method, String path, int expected, HttpResponse<String> response)
             throws Exception {
         assertEquals(expected, response.statusCode(), method + " " + path + ": " + response.body());
-        check(method, path, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        check(method, path, response.statusCode(), response.headers().map(), response.body());
         return response;
     }
 
-    private static void check(String method, String path, int status, String contentType, String body) throws Exception {
+    /**
+     * As above, and every header of {@link #DECLARED_HEADERS} the gateway answered is declared for that status, with
+     * a value of its schema, and every header declared as required is there.
+     */
+    private static void check(String method, String path, int status, Map<String, List<String>> headers, String body)
+            throws Exception {
+        String contentType = headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
+                .map(h -> h.getValue().get(0)).findFirst().orElse("");
         JsonNode operation = doc().get("paths").get(path).get(method.toLowerCase());
         assertNotNull(operation, method + " " + path + " is not documented");
         JsonNode documented = operation.get("responses").get(String.valueOf(status));
@@ -274,6 +369,7 @@ class OpenApiContractTest {
         if (documented.has("$ref")) {
             documented = resolve(documented.get("$ref").asText());
         }
+        checkHeaders(method + " " + path + " " + status, documented.path("headers"), headers);
         String mediaType = HttpRequests.mediaType(contentType);
         JsonNode content = documented.get("content").get(mediaType);
         assertNotNull(content, status + " answered as " + contentType + ", documented as " + documented.get("content"));
@@ -286,6 +382,63 @@ class OpenApiContractTest {
             assertEquals(List.of(), problems, method + " " + path + " " + status + " " + body);
         }
         SEEN.add(method + " " + path + " " + status);
+    }
+
+    private static void checkHeaders(String where, JsonNode declared, Map<String, List<String>> answered) throws Exception {
+        Map<String, JsonNode> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (var header : (Iterable<Map.Entry<String, JsonNode>>) declared::fields) {
+            byName.put(header.getKey(), header.getValue().has("$ref") ? resolve(header.getValue().get("$ref").asText())
+                    : header.getValue());
+        }
+        Map<String, String> sent = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        answered.forEach((name, values) -> sent.put(name, values.get(0)));
+        for (String name : DECLARED_HEADERS) {
+            if (sent.containsKey(name)) {
+                JsonNode header = byName.get(name);
+                assertNotNull(header, where + " answered " + name + ", which is not declared");
+                JsonNode schema = header.get("schema");
+                JsonNode value = "integer".equals(schema.path("type").asText())
+                        ? TestGateway.JSON.getNodeFactory().numberNode(Long.parseLong(sent.get(name)))
+                        : TestGateway.JSON.getNodeFactory().textNode(sent.get(name));
+                assertEquals(List.of(), SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema)
+                        .validate(value), where + " " + name + ": " + sent.get(name));
+            }
+        }
+        byName.forEach((name, header) -> {
+            if (header.path("required").asBoolean(false)) {
+                assertTrue(sent.containsKey(name), where + " declares " + name + " as always sent; answered " + sent);
+            }
+        });
+    }
+
+    private static JsonNode parameter(JsonNode operation, String name) throws Exception {
+        for (JsonNode parameter : operation.get("parameters")) {
+            JsonNode resolved = parameter.has("$ref") ? resolve(parameter.get("$ref").asText()) : parameter;
+            if (resolved.get("name").asText().equals(name)) {
+                return resolved;
+            }
+        }
+        throw new AssertionError("no parameter " + name);
+    }
+
+    /** Every object node of the tree, with where it is. */
+    static void walk(JsonNode node, String where, java.util.function.BiConsumer<String, JsonNode> visit) {
+        if (node.isObject()) {
+            visit.accept(where, node);
+            node.fields().forEachRemaining(field -> walk(field.getValue(), where + "/" + field.getKey(), visit));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(node.get(i), where + "/" + i, visit);
+            }
+        }
+    }
+
+    private static JsonNode resolveUnchecked(String ref) {
+        try {
+            return resolve(ref);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode resolve(String ref) throws Exception {
@@ -323,9 +476,13 @@ class OpenApiContractTest {
             }
             String text = answer.toString(StandardCharsets.UTF_8);
             int status = Integer.parseInt(text.substring(9, 12));
-            String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+            String answeredHead = text.substring(0, text.indexOf("\r\n\r\n"));
+            String body = text.substring(answeredHead.length() + 4);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            answeredHead.lines().skip(1).forEach(line -> headers.put(line.substring(0, line.indexOf(':')).trim(),
+                    List.of(line.substring(line.indexOf(':') + 1).trim())));
             assertEquals(431, status, text);
-            check("POST", "/topics/{topic_name}/records", status, "application/json", body);
+            check("POST", "/topics/{topic_name}/records", status, headers, body);
         }
     }
 }
