@@ -102,6 +102,8 @@ import io.github.kafkarestgateway.schema.SchemaRegistryClient;
 import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.PemTrust;
 import io.github.kafkarestgateway.settings.Settings;
+import io.github.kafkarestgateway.tracing.Tracing;
+import io.github.kafkarestgateway.tracing.TracingSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -180,6 +182,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         String schemaRegistryUrl = settings.string(SchemaSettings.REGISTRY_URL);
         long consoleSampleMs = settings.longValue(OpsSettings.CONSOLE_SAMPLE_MS);
         int consoleHistorySamples = settings.integer(OpsSettings.CONSOLE_HISTORY_SAMPLES);
+        // null when gateway.tracing.enabled=false: then nothing on a request's path does any tracing work
+        Tracing tracing = Tracing.of(settings.bool(TracingSettings.ENABLED),
+                settings.decimal(TracingSettings.SAMPLER_RATIO), settings.string(TracingSettings.OTLP_ENDPOINT),
+                settings.string(TracingSettings.SERVICE_NAME));
         CallerProducers.Mechanism kafkaIdentity = CallerProducers.Mechanism.of(
                 settings.string(AuthSettings.KAFKA_IDENTITY), settings.string(AuthSettings.SCRAM_MECHANISM));
         Map<String, Object> kafkaClient = KafkaClientProperties.from(context.getPropertiesComponent());
@@ -238,6 +244,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "rememberAnswer", new RememberAnswer(idempotency, continuation));
         bind(context, "releaseIdempotencyKey", new ReleaseIdempotencyKey(idempotency));
         RecordBatchDelivery batchDelivery = new RecordBatchDelivery(batchProducer, journal, continuation);
+        batchDelivery.trace(tracing != null);
         CallerProducers callers = kafkaIdentity == null ? null : new CallerProducers(kafkaIdentity, kafkaClient,
                 settings.integer(AuthSettings.MAX_PRODUCERS), settings.longValue(AuthSettings.PRODUCER_IDLE_MS),
                 settings.longValue(AuthSettings.RECHECK_MS),
@@ -288,7 +295,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         metrics.bind(backpressure);
         bind(context, "checkLoad", backpressure);
         bind(context, "answerMetadata", new ProduceResponse());
-        bind(context, "setRecordHeaders", new SetRecordHeaders());
+        bind(context, "setRecordHeaders", new SetRecordHeaders(tracing != null));
         bind(context, "markSendTime", new MarkSendTime());
         bind(context, "produceAsCaller", new ProduceAsCaller());
 
@@ -299,7 +306,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // at gateway.v2.max-request-bytes
         http.setMaxBodySize(Math.max(maxValueBytes, v2MaxRequestBytes));
         http.getBodyHandler().setHandleFileUploads(false);
-        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics);
+        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics, tracing);
         ScheduledExecutorService accessLog = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "access-log");
         accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
@@ -318,6 +325,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                                 // a caller's own producer may wait for metadata of the topic: on a worker thread
                                 && (callers == null || request.request().getHeader("Authorization") == null)
                                 && sendGate.sendsAtOnce(request.pathParam("topic"), request.body().length())));
+        if (tracing != null) {
+            // stopped after the server: the last requests' spans are exported too
+            context.addService(closing(tracing::close), true, true);
+        }
         // added before the server, so stopped after it (reverse order): the last requests' lines are written too
         context.addService(closing(() -> {
             context.getExecutorServiceManager().shutdown(accessLog);

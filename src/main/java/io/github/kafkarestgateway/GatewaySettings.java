@@ -14,6 +14,7 @@ import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.Setting;
+import io.github.kafkarestgateway.tracing.TracingSettings;
 
 /**
  * Every setting of the gateway, package by package: the one list that {@code routes/application.properties} and the
@@ -23,7 +24,7 @@ public final class GatewaySettings {
 
     public static final List<Setting> ALL = Stream.of(HttpSettings.ALL, AuthSettings.ALL, AdmissionSettings.ALL,
             ProduceSettings.ALL, SchemaSettings.ALL, IdempotencySettings.ALL, DeadLetterSettings.ALL, KafkaSettings.ALL,
-            OpsSettings.ALL, ConsoleSettings.ALL, MainSettings.ALL).flatMap(List::stream).toList();
+            OpsSettings.ALL, TracingSettings.ALL, ConsoleSettings.ALL, MainSettings.ALL).flatMap(List::stream).toList();
 
     private GatewaySettings() {
     }

@@ -34,7 +34,7 @@ class ArchitectureTest {
             List.of("http"),
             List.of("ops"),
             List.of("deadletter"),
-            List.of("error", "kafka"),
+            List.of("error", "kafka", "tracing"),
             List.of("settings"),
             List.of("names"));
 

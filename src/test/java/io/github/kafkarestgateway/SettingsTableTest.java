@@ -31,6 +31,7 @@ import io.github.kafkarestgateway.ops.OpsSettings;
 import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.schema.SchemaSettings;
 import io.github.kafkarestgateway.settings.Setting;
+import io.github.kafkarestgateway.tracing.TracingSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +59,8 @@ class SettingsTableTest {
     private static final Pattern ONE_KEY = Pattern.compile("`([^`\\s,]+)`");
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(HttpSettings.class, AuthSettings.class,
             AdmissionSettings.class, ProduceSettings.class, SchemaSettings.class, IdempotencySettings.class,
-            DeadLetterSettings.class, KafkaSettings.class, OpsSettings.class, ConsoleSettings.class, MainSettings.class);
+            DeadLetterSettings.class, KafkaSettings.class, OpsSettings.class, TracingSettings.class, ConsoleSettings.class,
+            MainSettings.class);
 
     @Test
     void applicationPropertiesTheReadmeTableAndTheRoutesAgreeWithTheSettingsClasses() throws IOException {

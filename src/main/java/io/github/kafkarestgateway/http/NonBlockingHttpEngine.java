@@ -84,6 +84,10 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             // headers and all, into a new "out" message)
             exchange.setPattern(ExchangePattern.InOnly);
             exchange.setVariable(GatewayNames.REQUEST_ID, ctx.get(GatewayNames.REQUEST_ID));
+            Object trace = ctx.get(GatewayNames.TRACE);
+            if (trace != null) {
+                exchange.setVariable(GatewayNames.TRACE, trace);
+            }
             processHttpRequest(exchange, ctx).onComplete(populated -> {
                 if (populated.failed()) {
                     fail(ctx, exchange, populated.cause());

@@ -19,6 +19,11 @@ public final class GatewayNames {
     public static final String API_V2 = "v2";
     /** Variable: the request id (the caller's {@code X-Request-ID} when sane, else a new one); also in the access log. */
     public static final String REQUEST_ID = "requestId";
+    /**
+     * Variable (and RoutingContext data): the request's trace, a {@code tracing.RequestTrace}; set only for a traced
+     * request (never with {@code gateway.tracing.enabled=false}).
+     */
+    public static final String TRACE = "trace";
     /** Variable: the topic of the request path, percent-decoded once per request. */
     public static final String PATH_TOPIC = "pathTopic";
     /** Variable: the topic the request produces to, once validated. */

@@ -17,6 +17,7 @@ import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.LazyProducer;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.tracing.RequestTrace;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code refusal}: Avro data that does not match its schema) is not sent; its outcome is that error. A batch is answered 200 when every record
  * landed, else 207, with one result per record in order; a single envelope is answered like v1 (200 with metadata),
  * or fails the exchange with its error.
+ * <p>
+ * With tracing, each record of a traced request is sent in a producer span of its own, whose context is the record's
+ * {@code traceparent} header (a header of that name in the envelope is replaced).
  */
 public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCloseable {
 
@@ -44,6 +48,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
 
     private final LazyProducer producer;
     private volatile CallerProducers callers;
+    private volatile boolean traced;
     private final DeadLetterJournal journal;
     private final Executor continuation;
 
@@ -56,6 +61,11 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
     /** With {@code gateway.auth.kafka-identity}: a caller's records go by that caller's own producer. */
     public void produceAsCallers(CallerProducers callers) {
         this.callers = callers;
+    }
+
+    /** With {@code gateway.tracing.enabled}: a traced request's records carry its trace. */
+    public void trace(boolean traced) {
+        this.traced = traced;
     }
 
     private Producer<byte[], byte[]> producerFor(Exchange exchange) {
@@ -86,6 +96,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             callback.done(false);
         });
         Producer<byte[], byte[]> kafka = producerFor(exchange);
+        RequestTrace trace = traced ? exchange.getVariable(GatewayNames.TRACE, RequestTrace.class) : null;
         // a partition the topic does not have is the caller's mistake: the producer would wait for it to appear
         int partitions = records.stream().anyMatch(r -> r.partition() != null) ? kafka.partitionsFor(topic).size()
                 : Integer.MAX_VALUE;
@@ -103,15 +114,23 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, record.partition(),
                     record.timestamp(), record.key(), record.value());
             record.headers().forEach(h -> producerRecord.headers().add(new RecordHeader(h.getKey(), h.getValue())));
+            RequestTrace.Send send = trace == null ? null : trace.startSend(topic, (name, value) ->
+                    producerRecord.headers().remove(name).add(name, value));
             int index = i;
             try {
                 kafka.send(producerRecord, (metadata, failure) -> {
+                    if (send != null) {
+                        RequestTrace.sent(send, metadata, failure);
+                    }
                     outcomes[index] = failure == null ? metadata : failure;
                     if (pending.decrementAndGet() == 0) {
                         finish.run();
                     }
                 });
             } catch (RuntimeException refused) {
+                if (send != null) {
+                    RequestTrace.sent(send, null, refused);
+                }
                 outcomes[index] = refused;
                 if (pending.decrementAndGet() == 0) {
                     finish.run();

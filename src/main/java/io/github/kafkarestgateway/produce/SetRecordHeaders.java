@@ -3,18 +3,43 @@ package io.github.kafkarestgateway.produce;
 import java.util.Map;
 
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.tracing.RequestTrace;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-/** Puts the mapped record headers (variable {@code recordHeaders}) on the message, where camel-kafka takes them from. */
+/**
+ * Puts the mapped record headers (variable {@code recordHeaders}) on the message, where camel-kafka takes them from;
+ * with tracing, and for a traced request, also the {@code traceparent} (and {@code tracestate}) of the record's send,
+ * replacing a mapped header of that name: the one header the gateway adds on its own.
+ */
 public class SetRecordHeaders implements Processor {
+
+    private final boolean traced;
+
+    /** Without tracing ({@code gateway.tracing.enabled=false}). */
+    public SetRecordHeaders() {
+        this(false);
+    }
+
+    /** @param traced whether requests may carry a trace ({@code gateway.tracing.enabled}) */
+    public SetRecordHeaders(boolean traced) {
+        this.traced = traced;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
         Map<String, byte[]> headers = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
         if (headers != null) {
-            headers.forEach(exchange.getMessage()::setHeader);
+            headers.forEach(message::setHeader);
+        }
+        if (traced) {
+            RequestTrace trace = exchange.getVariable(GatewayNames.TRACE, RequestTrace.class);
+            if (trace != null) {
+                trace.startRecordSend(exchange.getVariable(GatewayNames.TOPIC, String.class), message::setHeader);
+            }
         }
     }
 }
