@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.deadletter.DeadLetterTest;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
+import io.github.kafkarestgateway.testing.AccessLog;
 import io.github.kafkarestgateway.testing.GatewayProcess;
 import io.github.kafkarestgateway.testing.Landed;
 import io.github.kafkarestgateway.testing.PausableProxy;
@@ -329,14 +330,6 @@ public class OperationsTest {
 
     /** The latest access-log line of this request id (the log file is kept across test runs). */
     private static JsonNode accessLine(String requestId) throws Exception {
-        JsonNode found = null;
-        // the tests' layout puts its prefix before the first line of each block of access lines only
-        for (String line : Files.readAllLines(LOG)) {
-            int json = line.indexOf("{\"time\":");
-            if (json >= 0 && line.contains("\"requestId\":\"" + requestId + "\"")) {
-                found = TestGateway.JSON.readTree(line.substring(json));
-            }
-        }
-        return found;
+        return AccessLog.line(requestId);
     }
 }
