@@ -61,12 +61,14 @@ import io.github.kafkarestgateway.deadletter.ListDeadLetterEntries;
 import io.github.kafkarestgateway.deadletter.ReplayPendingDeadLetters;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.FailureClassifier;
+import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.ConnectionGuard;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
 import io.github.kafkarestgateway.http.RequestObserver;
 import io.github.kafkarestgateway.http.TlsFiles;
+import io.github.kafkarestgateway.http.TrustedProxies;
 import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
@@ -159,6 +161,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         long v2MaxRequestBytes = settings.longValue(ProduceSettings.V2_MAX_REQUEST_BYTES);
         int maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
         boolean accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
+        ClientAddress clients = new ClientAddress(TrustedProxies.parse(settings.string(HttpSettings.TRUSTED_PROXIES)));
+        boolean proxyProtocol = settings.bool(HttpSettings.PROXY_PROTOCOL);
         String idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
         long idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
         long idempotencyInFlightMs = settings.longValue(IdempotencySettings.IN_FLIGHT_TIMEOUT_MS);
@@ -278,11 +282,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 authBlockMs);
         boolean bySan = "san".equalsIgnoreCase(clientPrincipal);
         bind(context, "authenticate", callers == null
-                ? new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan)
+                ? new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan, clients)
                 : new KafkaIdentityAuthenticator(callers, new ClusterAcls(admin, settings.longValue(
-                        AuthSettings.ACL_REFRESH_MS), checkTimeoutMs), limiter, bySan, continuation));
+                        AuthSettings.ACL_REFRESH_MS), checkTimeoutMs), limiter, bySan, continuation, clients));
         bind(context, "authenticateOperator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter,
-                bySan));
+                bySan, clients));
         bind(context, "applyQuota", new Quota(store, quotaPerSecond));
         Backpressure backpressure = new Backpressure(maxInFlight, maxInFlightBytes);
         metrics.bind(backpressure);
@@ -299,7 +303,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // at gateway.v2.max-request-bytes
         http.setMaxBodySize(Math.max(maxValueBytes, v2MaxRequestBytes));
         http.getBodyHandler().setHandleFileUploads(false);
-        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics);
+        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics, clients);
         ScheduledExecutorService accessLog = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "access-log");
         accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
@@ -310,7 +314,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? TlsFiles.from(settings) : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                connections);
+                connections, proxyProtocol);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)

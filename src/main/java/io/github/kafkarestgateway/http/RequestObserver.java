@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * Request ids, the access log and the request metrics. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
  * else a new one; it is echoed in the response, set on the request (so the header mapping can copy it into a record
  * header) and used as the request id of dead letters. When the answer is complete, one JSON line goes to the logger
- * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, error message, principal, authentication method,
- * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
+ * {@code io.github.kafkarestgateway.access}: time, request id, method, path, client address ({@link ClientAddress}),
+ * status, error message, principal, authentication method, topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
  * records the request in {@link GatewayMetrics}.
  * <p>
  * The lines are handed to the logger in blocks by {@link #flush()} (every {@link #FLUSH_MS} ms) rather than one by
@@ -67,13 +67,15 @@ public final class RequestObserver {
 
     private final boolean enabled;
     private final GatewayMetrics metrics;
+    private final ClientAddress clients;
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingLines = new AtomicInteger();
     private final AtomicLong droppedLines = new AtomicLong();
 
-    public RequestObserver(boolean enabled, GatewayMetrics metrics) {
+    public RequestObserver(boolean enabled, GatewayMetrics metrics, ClientAddress clients) {
         this.enabled = enabled;
         this.metrics = metrics;
+        this.clients = clients;
     }
 
     /** The first handler of every request. */
@@ -136,7 +138,7 @@ public final class RequestObserver {
         }
     }
 
-    private static String line(RoutingContext ctx, String id, long nanos, int status, Facts facts) {
+    private String line(RoutingContext ctx, String id, long nanos, int status, Facts facts) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         StringBuilder line = new StringBuilder(320).append('{');
@@ -144,6 +146,7 @@ public final class RequestObserver {
         field(line, "requestId", id);
         field(line, "method", request.method().name());
         field(line, "path", request.path());
+        field(line, "clientAddress", clients.of(request));
         line.append("\"status\":").append(status).append(',');
         field(line, "error", facts.error());
         field(line, "principal", facts.principal());
