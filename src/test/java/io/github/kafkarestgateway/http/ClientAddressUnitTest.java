@@ -37,7 +37,8 @@ class ClientAddressUnitTest {
         assertEquals("192.0.2.43", forwarded("for=\"192.0.2.43:47011\""));
         // two hops, the right-most not a proxy of ours: it is the client, whatever the left one says
         assertEquals("198.51.100.17", forwarded("for=192.0.2.43, for=198.51.100.17"));
-        assertEquals("198.51.100.17", forwarded("for=192.0.2.43,for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com"));
+        assertEquals("198.51.100.17",
+                forwarded("for=192.0.2.43,for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com"));
         assertEquals("2001:db8:cafe:0:0:0:0:17", forwarded("for=192.0.2.43, for=\"[2001:db8:cafe::17]\""));
     }
 
@@ -68,7 +69,8 @@ class ClientAddressUnitTest {
     void xForwardedForTakesAddressesWithAndWithoutPortsAndBrackets() {
         assertEquals("203.0.113.195", xForwardedFor("203.0.113.195"));
         assertEquals("203.0.113.195", xForwardedFor("203.0.113.195:41237"));
-        assertEquals("2001:db8:85a3:0:0:8a2e:370:7334", xForwardedFor("2001:db8:85a3:8d3:1319:8a2e:370:7348, 2001:db8:85a3::8a2e:370:7334"));
+        assertEquals("2001:db8:85a3:0:0:8a2e:370:7334",
+                xForwardedFor("2001:db8:85a3:8d3:1319:8a2e:370:7348, 2001:db8:85a3::8a2e:370:7334"));
         assertEquals("2001:db8:0:0:0:0:0:1", xForwardedFor("[2001:db8::1]:4711"));
         assertEquals("70.41.3.18", xForwardedFor("203.0.113.195,70.41.3.18, 10.0.0.1"));
     }
