@@ -63,6 +63,7 @@ import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.FailureClassifier;
 import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.ConnectionGuard;
+import io.github.kafkarestgateway.http.CrossOrigin;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
@@ -94,6 +95,7 @@ import io.github.kafkarestgateway.produce.MarkSendTime;
 import io.github.kafkarestgateway.produce.ProduceResponse;
 import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.produce.RecordBatchDelivery;
+import io.github.kafkarestgateway.produce.RecordMapper;
 import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
 import io.github.kafkarestgateway.schema.ApplySchema;
@@ -162,6 +164,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         int maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
         boolean accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
         ClientAddress clients = new ClientAddress(TrustedProxies.parse(settings.string(HttpSettings.TRUSTED_PROXIES)));
+        CrossOrigin crossOrigin = crossOrigin(settings);
         boolean proxyProtocol = settings.bool(HttpSettings.PROXY_PROTOCOL);
         String idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
         long idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
@@ -314,7 +317,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? TlsFiles.from(settings) : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                connections, proxyProtocol);
+                connections, crossOrigin, proxyProtocol);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)
@@ -447,6 +450,19 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
                 + " when the gateway is ready", ids.location());
         return key;
+    }
+
+    /**
+     * The CORS policy of {@code gateway.http.cors.allowed-origins} (null: none), allowing the request headers that the
+     * record mapping of the same settings as the v1 route's reads.
+     */
+    private static CrossOrigin crossOrigin(Settings settings) {
+        RecordMapper mapping = new RecordMapper();
+        mapping.setKeyHeader(settings.string(ProduceSettings.MAPPING_KEY_HEADER));
+        mapping.setHeaderPrefix(settings.string(ProduceSettings.MAPPING_HEADER_PREFIX));
+        mapping.setHeaderMap(settings.string(ProduceSettings.MAPPING_HEADERS));
+        return CrossOrigin.of(settings.string(HttpSettings.CORS_ALLOWED_ORIGINS), mapping.requestHeaders(),
+                mapping.headerPrefix());
     }
 
     /**
