@@ -61,12 +61,15 @@ import io.github.kafkarestgateway.deadletter.ListDeadLetterEntries;
 import io.github.kafkarestgateway.deadletter.ReplayPendingDeadLetters;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.FailureClassifier;
+import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.ConnectionGuard;
+import io.github.kafkarestgateway.http.CrossOrigin;
 import io.github.kafkarestgateway.http.GatewayHttpServer;
 import io.github.kafkarestgateway.http.HttpSettings;
 import io.github.kafkarestgateway.http.NonBlockingHttpEngine;
 import io.github.kafkarestgateway.http.RequestObserver;
 import io.github.kafkarestgateway.http.TlsFiles;
+import io.github.kafkarestgateway.http.TrustedProxies;
 import io.github.kafkarestgateway.idempotency.ClaimIdempotencyKey;
 import io.github.kafkarestgateway.idempotency.IdempotencySettings;
 import io.github.kafkarestgateway.idempotency.IdempotencyStore;
@@ -92,6 +95,7 @@ import io.github.kafkarestgateway.produce.MarkSendTime;
 import io.github.kafkarestgateway.produce.ProduceResponse;
 import io.github.kafkarestgateway.produce.ProduceSettings;
 import io.github.kafkarestgateway.produce.RecordBatchDelivery;
+import io.github.kafkarestgateway.produce.RecordMapper;
 import io.github.kafkarestgateway.produce.SetRecordHeaders;
 import io.github.kafkarestgateway.produce.TopicCheck;
 import io.github.kafkarestgateway.schema.ApplySchema;
@@ -161,6 +165,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         long v2MaxRequestBytes = settings.longValue(ProduceSettings.V2_MAX_REQUEST_BYTES);
         int maxUriBytes = settings.integer(ProduceSettings.MAX_URI_BYTES);
         boolean accessLogEnabled = settings.bool(HttpSettings.ACCESS_LOG_ENABLED);
+        ClientAddress clients = new ClientAddress(TrustedProxies.parse(settings.string(HttpSettings.TRUSTED_PROXIES)));
+        CrossOrigin crossOrigin = crossOrigin(settings);
+        boolean proxyProtocol = settings.bool(HttpSettings.PROXY_PROTOCOL);
         String idempotencyTopic = settings.string(IdempotencySettings.TOPIC);
         long idempotencyWindowMs = settings.longValue(IdempotencySettings.WINDOW_MS);
         long idempotencyInFlightMs = settings.longValue(IdempotencySettings.IN_FLIGHT_TIMEOUT_MS);
@@ -285,11 +292,11 @@ public class GatewayConfiguration implements CamelConfiguration {
                 authBlockMs);
         boolean bySan = "san".equalsIgnoreCase(clientPrincipal);
         bind(context, "authenticate", callers == null
-                ? new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan)
+                ? new ApiKeyAuthenticator(store, ApiKeyStore.WRITER, true, limiter, bySan, clients)
                 : new KafkaIdentityAuthenticator(callers, new ClusterAcls(admin, settings.longValue(
-                        AuthSettings.ACL_REFRESH_MS), checkTimeoutMs), limiter, bySan, continuation));
+                        AuthSettings.ACL_REFRESH_MS), checkTimeoutMs), limiter, bySan, continuation, clients));
         bind(context, "authenticateOperator", new ApiKeyAuthenticator(store, ApiKeyStore.OPERATOR, false, limiter,
-                bySan));
+                bySan, clients));
         bind(context, "applyQuota", new Quota(store, quotaPerSecond));
         Backpressure backpressure = new Backpressure(maxInFlight, maxInFlightBytes);
         metrics.bind(backpressure);
@@ -306,7 +313,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // at gateway.v2.max-request-bytes
         http.setMaxBodySize(Math.max(maxValueBytes, v2MaxRequestBytes));
         http.getBodyHandler().setHandleFileUploads(false);
-        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics, tracing);
+        RequestObserver observer = new RequestObserver(accessLogEnabled, metrics, clients, tracing);
         ScheduledExecutorService accessLog = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "access-log");
         accessLog.scheduleWithFixedDelay(observer::flush, RequestObserver.FLUSH_MS, RequestObserver.FLUSH_MS,
@@ -317,7 +324,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayHttpServer server = new GatewayHttpServer(http, maxUriBytes, maxValueBytes, tlsEnabled ? TlsFiles.from(settings) : null,
                 observer, managementPort.isBlank() ? null : Integer.valueOf(managementPort),
                 httpEventLoops > 0 ? httpEventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                connections);
+                connections, crossOrigin, proxyProtocol);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
                 new NonBlockingHttpEngine(VertxPlatformHttpRouter.getRouterNameFromPort(httpPort),
                         (path, request) -> V1_PRODUCE_PATH.equals(path)
@@ -456,6 +463,19 @@ public class GatewayConfiguration implements CamelConfiguration {
         LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
                 + " when the gateway is ready", ids.location());
         return key;
+    }
+
+    /**
+     * The CORS policy of {@code gateway.http.cors.allowed-origins} (null: none), allowing the request headers that the
+     * record mapping of the same settings as the v1 route's reads.
+     */
+    private static CrossOrigin crossOrigin(Settings settings) {
+        RecordMapper mapping = new RecordMapper();
+        mapping.setKeyHeader(settings.string(ProduceSettings.MAPPING_KEY_HEADER));
+        mapping.setHeaderPrefix(settings.string(ProduceSettings.MAPPING_HEADER_PREFIX));
+        mapping.setHeaderMap(settings.string(ProduceSettings.MAPPING_HEADERS));
+        return CrossOrigin.of(settings.string(HttpSettings.CORS_ALLOWED_ORIGINS), mapping.requestHeaders(),
+                mapping.headerPrefix());
     }
 
     /**

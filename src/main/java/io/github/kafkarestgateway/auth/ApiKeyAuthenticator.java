@@ -16,6 +16,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.HttpRequests;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
@@ -53,14 +54,17 @@ public class ApiKeyAuthenticator implements Processor {
     private final boolean topicScoped;
     private final FailedAuthenticationLimiter limiter;
     private final boolean certificateBySan;
+    private final ClientAddress clients;
 
     /**
      * @param requiredRole     the role the caller needs ({@link ApiKeyStore#WRITER} to produce)
      * @param topicScoped      whether the path names a topic the caller's topic patterns must allow
      * @param certificateBySan whether a client certificate names its service ID by its first SAN rather than its CN
+     * @param clients          the address failures are counted by
      */
     public ApiKeyAuthenticator(ApiKeyStore keys, String requiredRole, boolean topicScoped,
-                               FailedAuthenticationLimiter limiter, boolean certificateBySan) {
+                               FailedAuthenticationLimiter limiter, boolean certificateBySan, ClientAddress clients) {
+        this.clients = clients;
         this.keys = keys;
         this.requiredRole = requiredRole;
         this.topicScoped = topicScoped;
@@ -80,7 +84,7 @@ public class ApiKeyAuthenticator implements Processor {
                 throw new GatewayException(401, "Missing credentials: send Authorization: Bearer <api key>", null,
                         CHALLENGE, null);
             }
-            String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+            String address = clients.of(request);
             String user = basicUser(request.getHeader("Authorization"));
             long blocked = limiter.blockedSeconds(address, user);
             if (blocked > 0) {

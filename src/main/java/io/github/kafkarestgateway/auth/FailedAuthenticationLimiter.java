@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down the guessing of credentials, without ever refusing a caller that presents valid ones. Failures are
- * counted per client address and, where the request names a user (the user of HTTP Basic), per user name too: after
+ * counted per client address (the one {@code http.ClientAddress} gives: behind trusted proxies, the client they
+ * forward) and, where the request names a user (the user of HTTP Basic), per user name too: after
  * {@code maxFailures} failures within {@code windowMs}, that source is blocked for {@code blockMs}, which means that
  * wrong credentials from it are answered 429 instead of 401. Credentials are checked before the block is looked at,
  * so a valid key is never refused because of someone else's failures behind the same address (a proxy, NAT), and a

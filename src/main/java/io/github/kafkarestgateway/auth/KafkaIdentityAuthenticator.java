@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.HttpRequests;
 import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.CallerProducers.Caller;
@@ -46,9 +47,12 @@ public class KafkaIdentityAuthenticator extends AsyncProcessorSupport {
     private final Executor continuation;
     private final Map<String, String> challenge;
     private final String method;
+    private final ClientAddress clients;
 
+    /** @param clients the address failures are counted by */
     public KafkaIdentityAuthenticator(CallerProducers callers, ClusterAcls acls, FailedAuthenticationLimiter limiter,
-                                      boolean certificateBySan, Executor continuation) {
+                                      boolean certificateBySan, Executor continuation, ClientAddress clients) {
+        this.clients = clients;
         this.callers = callers;
         this.acls = acls;
         this.limiter = limiter;
@@ -73,7 +77,7 @@ public class KafkaIdentityAuthenticator extends AsyncProcessorSupport {
                     : "Missing credentials: send Authorization: Bearer <token>", null, challenge, null));
         }
         Credentials credentials = credentials(authorization);
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String address = clients.of(request);
         String user = credentials == null ? null : credentials.name();
         if (credentials != null) {
             Caller known = callers.current(credentials);

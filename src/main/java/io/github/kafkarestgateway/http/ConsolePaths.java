@@ -14,6 +14,8 @@ import io.vertx.core.MultiMap;
 public final class ConsolePaths {
 
     static final String PATTERN = "^/console(/.*)?$";
+    /** Every path but the console's (same-origin only: no CORS there, see {@link CrossOrigin}). */
+    static final String ALL_BUT_CONSOLE = "^(?!/console(/|$)).*$";
     private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"

@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.impl.HAProxyMessageCompletionHandler;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * The HTTPS server that platform-http routes run on. It is Camel's Vert.x platform-http server with the HTTP options
  * that a gateway needs and Camel does not expose: a request line long enough for the 10 KB URIs of the API; TLS 1.2
  * and 1.3 only, from a PKCS12/JKS key store or PEM files, reloaded when they change; optional client certificates
- * verified against a client CA; and JSON answers in the Event Streams error shape for what never reaches a route (unknown
- * path 404, wrong method 405, body over the limit 400, malformed or oversized request line and headers).
+ * verified against a client CA; optionally CORS for browser pages of other origins ({@link CrossOrigin}) and the
+ * PROXY protocol of TCP load balancers on the API port; and JSON answers in the Event Streams error shape for what
+ * never reaches a route (unknown path 404, wrong method 405, body over the limit 400, malformed or oversized request
+ * line and headers).
  */
 public class GatewayHttpServer extends VertxPlatformHttpServer {
 
@@ -90,6 +93,8 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
     private volatile ReloadableTlsMaterial tlsMaterial;
     private final int eventLoops;
     private final ConnectionGuard guard;
+    private final CrossOrigin crossOrigin;
+    private final boolean proxyProtocol;
     private volatile String moreServers;
     private Vertx vertx;
 
@@ -99,11 +104,15 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
      *                       serve them on the API port
      * @param eventLoops     how many event loops serve the API port
      * @param guard          bounds on connections and on how long a request may take to arrive
+     * @param crossOrigin    the CORS policy for browser pages of other origins, or null for none
+     * @param proxyProtocol  whether connections to the API port start with a PROXY protocol header
      */
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, int maxUriBytes, long maxV1Bytes,
                              Tls tls, RequestObserver observer, Integer managementPort, int eventLoops,
-                             ConnectionGuard guard) {
+                             ConnectionGuard guard, CrossOrigin crossOrigin, boolean proxyProtocol) {
         super(configuration);
+        this.crossOrigin = crossOrigin;
+        this.proxyProtocol = proxyProtocol;
         this.guard = guard;
         this.eventLoops = eventLoops;
         this.maxV1Bytes = maxV1Bytes;
@@ -125,8 +134,13 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
             ctx.next();
         });
+        if (crossOrigin != null) {
+            // right after the observer, so that every answer after it, errors included, carries the CORS headers
+            router.routeWithRegex(ConsolePaths.ALL_BUT_CONSOLE).order(Integer.MIN_VALUE + 1)
+                    .handler(crossOrigin::handle);
+        }
         // a v1 body announced over its limit is refused before it is read (v2 batches may be larger)
-        router.route("/topics/*").order(Integer.MIN_VALUE + 2).handler(ctx -> {
+        router.route("/topics/*").order(Integer.MIN_VALUE + 3).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
                     && Long.parseLong(length) > maxV1Bytes) {
@@ -137,7 +151,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
         });
         // the operator console's pages and answers: a strict content security policy and no caching (ConsolePaths)
-        router.routeWithRegex(ConsolePaths.PATTERN).order(Integer.MIN_VALUE + 3).handler(ctx -> {
+        router.routeWithRegex(ConsolePaths.PATTERN).order(Integer.MIN_VALUE + 4).handler(ctx -> {
             ConsolePaths.secure(ctx.response().headers(), tls != null);
             ctx.next();
         });
@@ -151,6 +165,9 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
         });
         router.errorHandler(405, ctx -> error(ctx, 405, "Method not allowed"));
+        // CorsHandler's refusal of an origin not allowed (nothing else fails with 403 before a route)
+        router.errorHandler(403, ctx -> error(ctx, 403, "Cross-origin request refused: the origin is not allowed"
+                + " (gateway.http.cors.allowed-origins)"));
         router.errorHandler(413, ctx -> {
             // close rather than drain the rest of an oversized body
             ctx.response().putHeader("Connection", "close");
@@ -181,7 +198,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         }
         if (managementPort != null) {
             // probes and metrics on the management port only; the API port answers them 404
-            router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
+            router.route().order(Integer.MIN_VALUE + 2).handler(ctx -> {
                 boolean management = MANAGEMENT_PATHS.contains(ctx.request().path());
                 boolean onManagementPort = managementServer != null
                         && ctx.request().localAddress().port() == managementServer.actualPort();
@@ -192,9 +209,18 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
                     ctx.next();
                 }
             });
-            managementServer = newServer(getVertx(), options, router, true).listen(managementPort, configuration.getBindHost())
+            // probes come straight from the platform, never through the TCP load balancer of the API port
+            HttpServerOptions management = new HttpServerOptions(options).setUseProxyProtocol(false);
+            managementServer = newServer(getVertx(), management, router, true).listen(managementPort, configuration.getBindHost())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Probes and metrics on port {}", managementServer.actualPort());
+        }
+        // the source address of a TCP load balancer's PROXY header (v1 or v2, netty-codec-haproxy) is the peer's
+        options.setUseProxyProtocol(proxyProtocol);
+        if (proxyProtocol && !HAProxyMessageCompletionHandler.canUseProxyProtocol(true)) {
+            // Vert.x would warn and serve without it: every connection's first line would then be a bad request
+            throw new IllegalStateException(HttpSettings.PROXY_PROTOCOL.key() + "=true needs io.netty:netty-codec-haproxy"
+                    + " on the class path (the Maven build has it; under Camel JBang add it with --dep)");
         }
         httpServer = newServer(getVertx(), options, router, false).listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -53,11 +53,21 @@ public final class HttpSettings {
             "What names the service ID in a client certificate: cn or san.");
     public static final Setting ACCESS_LOG_ENABLED = Setting.of("gateway.access-log.enabled", "true",
             "One JSON access-log line per request.");
+    public static final Setting CORS_ALLOWED_ORIGINS = Setting.of("gateway.http.cors.allowed-origins", "",
+            "Origins of browser pages that may call the API (CORS), scheme://host[:port] separated by commas, or *"
+                    + " alone; empty: no CORS headers at all.");
+    public static final Setting TRUSTED_PROXIES = Setting.of("gateway.http.trusted-proxies", "",
+            "Addresses or CIDR ranges (IPv4, IPv6) of proxies whose Forwarded or X-Forwarded-For names the client;"
+                    + " empty: those headers are ignored.");
+    public static final Setting PROXY_PROTOCOL = Setting.of("gateway.http.proxy-protocol", "false",
+            "true: every connection to the API port starts with a PROXY protocol v1 or v2 header (a TCP load"
+                    + " balancer's), whose source address is the peer's.");
 
     public static final List<Setting> ALL = List.of(HOST, PORT, EVENT_LOOPS, PUBLIC_HOST, MAX_CONNECTIONS,
             RESERVED_FILE_DESCRIPTORS, HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, BODY_MIN_BYTES_PER_SECOND, IDLE_TIMEOUT_MS,
             MANAGEMENT_PORT, TLS_ENABLED, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_CERTIFICATE, TLS_PRIVATE_KEY,
-            TLS_CA_CERTIFICATE, TLS_CLIENT_CA, TLS_CLIENT_AUTH, TLS_CLIENT_PRINCIPAL, ACCESS_LOG_ENABLED);
+            TLS_CA_CERTIFICATE, TLS_CLIENT_CA, TLS_CLIENT_AUTH, TLS_CLIENT_PRINCIPAL, ACCESS_LOG_ENABLED,
+            CORS_ALLOWED_ORIGINS, TRUSTED_PROXIES, PROXY_PROTOCOL);
 
     private HttpSettings() {
     }

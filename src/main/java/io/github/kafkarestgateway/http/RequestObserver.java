@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Request ids, the access log and the request metrics. Every request gets an id: the caller's {@code X-Request-ID} when it is a sane token,
  * else a new one; it is echoed in the response, set on the request (so the header mapping can copy it into a record
  * header) and used as the request id of dead letters. When the answer is complete, one JSON line goes to the logger
- * {@code io.github.kafkarestgateway.access}: time, request id, method, path, status, error message, principal, authentication method,
- * topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
+ * {@code io.github.kafkarestgateway.access}: time, request id, method, path, client address ({@link ClientAddress}),
+ * status, error message, principal, authentication method, topic, bytes in and out, latency, partition and offset. Never a key, a body or a credential. The same moment
  * records the request in {@link GatewayMetrics}.
  * <p>
  * With tracing ({@link Tracing}), a traced request's span starts here (RoutingContext data {@link GatewayNames#TRACE},
@@ -79,18 +79,19 @@ public final class RequestObserver {
     private final GatewayMetrics metrics;
     /** Null when tracing is off. */
     private final Tracing tracing;
+    private final ClientAddress clients;
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingLines = new AtomicInteger();
     private final AtomicLong droppedLines = new AtomicLong();
 
-    public RequestObserver(boolean enabled, GatewayMetrics metrics) {
-        this(enabled, metrics, null);
-    }
-
-    /** @param tracing the gateway's tracing, or null when it is off */
-    public RequestObserver(boolean enabled, GatewayMetrics metrics, Tracing tracing) {
+    /**
+     * @param clients who the client is (the peer, or behind trusted proxies the address they forward)
+     * @param tracing the gateway's tracing, or null when it is off
+     */
+    public RequestObserver(boolean enabled, GatewayMetrics metrics, ClientAddress clients, Tracing tracing) {
         this.enabled = enabled;
         this.metrics = metrics;
+        this.clients = clients;
         this.tracing = tracing;
     }
 
@@ -162,7 +163,7 @@ public final class RequestObserver {
         }
     }
 
-    private static String line(RoutingContext ctx, String id, RequestTrace trace, long nanos, int status, Facts facts) {
+    private String line(RoutingContext ctx, String id, RequestTrace trace, long nanos, int status, Facts facts) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         StringBuilder line = new StringBuilder(320).append('{');
@@ -173,6 +174,7 @@ public final class RequestObserver {
         }
         field(line, "method", request.method().name());
         field(line, "path", request.path());
+        field(line, "clientAddress", clients.of(request));
         line.append("\"status\":").append(status).append(',');
         field(line, "error", facts.error());
         field(line, "principal", facts.principal());

@@ -1,8 +1,10 @@
 package io.github.kafkarestgateway.produce;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -144,6 +146,21 @@ public class RecordMapper implements Processor {
             }
         }
         this.headerMap = map;
+    }
+
+    /** The request headers this mapping reads by name: the key header and the header map's (for CORS). */
+    public List<String> requestHeaders() {
+        List<String> names = new ArrayList<>();
+        if (!keyHeader.isEmpty()) {
+            names.add(keyHeader);
+        }
+        names.addAll(headerMap.keySet());
+        return names;
+    }
+
+    /** The prefix of the request headers this mapping copies into records; empty for none. */
+    public String headerPrefix() {
+        return headerPrefix;
     }
 
     public void setMaxKeyBytes(int maxKeyBytes) {

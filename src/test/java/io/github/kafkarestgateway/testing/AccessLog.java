@@ -2,13 +2,16 @@ package io.github.kafkarestgateway.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The access-log lines the test gateways write, as the tests' log configuration puts them in one file. */
+import static org.awaitility.Awaitility.await;
+
+/** The access-log lines the test gateways write (to the tests' log file, kept across test runs). */
 public final class AccessLog {
 
-    /** The tests' log file (src/test/resources' log4j2 configuration), kept across test runs. */
+    /** Where the tests' log configuration writes everything the gateway logs. */
     public static final Path FILE = Path.of("target/test-gateway.log");
 
     private AccessLog() {
@@ -25,5 +28,10 @@ public final class AccessLog {
             }
         }
         return found;
+    }
+
+    /** The line of this request id, once it is written (within 5 s). */
+    public static JsonNode awaitLine(String requestId) {
+        return await().atMost(Duration.ofSeconds(5)).until(() -> line(requestId), line -> line != null);
     }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -62,12 +63,7 @@ public final class RawConnection implements AutoCloseable {
 
     /** As {@link #open(URI)}, from a local address of the loopback range (127.0.0.2, …), as another client host. */
     public static RawConnection open(URI base, InetAddress from) throws IOException {
-        SSLContext ssl;
-        try {
-            ssl = TestGateway.trustingTestCa();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        SSLContext ssl = trustingTestCa();
         SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket();
         try {
             if (from != null) {
@@ -80,6 +76,36 @@ public final class RawConnection implements AutoCloseable {
         } catch (IOException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * As {@link #open(URI)}, after sending these bytes in the clear before the TLS handshake: the PROXY protocol
+     * header of a TCP load balancer.
+     */
+    public static RawConnection openWithProxyHeader(URI base, byte[] proxyHeader) throws IOException {
+        Socket tcp = new Socket();
+        SSLSocket socket = null;
+        try {
+            tcp.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+            tcp.getOutputStream().write(proxyHeader);
+            tcp.getOutputStream().flush();
+            socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket(tcp, base.getHost(), base.getPort(),
+                    true);
+            socket.setSoTimeout(5_000);
+            socket.startHandshake();
+            return new RawConnection(socket);
+        } catch (IOException e) {
+            (socket != null ? socket : tcp).close();
+            throw e;
+        }
+    }
+
+    private static SSLContext trustingTestCa() {
+        try {
+            return TestGateway.trustingTestCa();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
