@@ -366,7 +366,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys.location() + ")"
                 : "see " + keys.location() + (keys instanceof ApiKeyFile
                 ? " (keys are stored hashed; delete the file to have a new dev key made and shown)"
-                : " (keys are stored hashed; make one with the credentials tool: create --store kafka …)");
+                : " (keys are stored hashed; make one with bin/gateway credentials create --store kafka …)");
         String curlKey = newKey != null ? newKey : "<api_key>";
         String ca = Path.of(caCertificate).toAbsolutePath().toString();
         System.out.println(String.join(System.lineSeparator(),
