@@ -432,7 +432,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         } else {
             throw new IllegalStateException(AuthSettings.STORE.key() + " is file or kafka, not '" + kind + "'");
         }
-        LOG.info("Loaded {} service ID(s) from {}", store.size(), ids.location());
+        // start-up details the banner covers are at DEBUG: the banner is the first thing the console shows
+        LOG.debug("Loaded {} service ID(s) from {}", store.size(), ids.location());
         bind(context, "serviceIds", ids);
         bind(context, "apiKeyStore", store);
         return new ServiceIdStore(ids, store, newKey);
@@ -440,7 +441,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static String createDevKey(ServiceIds ids) throws IOException {
         String key = ids.create("dev", ApiKeyStore.OPERATOR, List.of("*"), null, true);
-        LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
+        LOG.debug("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
                 + " when the gateway is ready", ids.location());
         return key;
     }

@@ -42,6 +42,8 @@ public final class GatewayMain {
      * JVM with it: the embedded broker's threads would keep it alive.
      */
     public static int run(Path routesDir, String... args) {
+        // the first line of the console; the banner follows when the gateway is ready (GatewayConfiguration)
+        System.out.println("Kafka REST gateway is starting: the routes and settings of " + routesDir + "/");
         Main main = new Main();
         configure(main, routesDir.toString());
         int exitCode;
