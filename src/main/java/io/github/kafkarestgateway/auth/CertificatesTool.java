@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gateway certificates}: the gateway's TLS material in one folder ({@code certs/}). {@code generate} makes the
  * development CA, server certificate and client CA (by {@code certs/generate.sh}, which the build also runs before
- * any Java exists); {@code trust} hands out what clients trust, like {@code cloudctl es certificates}; {@code sign-csr}
+ * the jar exists); {@code trust} hands out what clients trust, like {@code cloudctl es certificates}; {@code sign-csr}
  * signs a client certificate for mutual TLS with the client CA, like {@code cloudctl es sign-clientauth-csr}. Service
  * IDs and keys are {@link CredentialsTool}'s. Exit status 0 on success, 1 on failure, 2 for wrong arguments.
  */
