@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, CredentialsTool.class, CertificatesTool.class, DeadLetterTool.class},
         footer = {"", "'gateway COMMAND --help' tells a command's sub-commands and options. Exit status: 0 done,"
                 + " 1 failed, 2 wrong arguments."})
-public final class GatewayCommand {
+public final class GatewayCommand implements CommandLines.Suite {
 
     public static void main(String[] args) {
         // System.exit: after the run command, the embedded broker's threads would keep the JVM alive

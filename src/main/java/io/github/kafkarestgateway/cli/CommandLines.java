@@ -105,13 +105,20 @@ public final class CommandLines {
         return failure.getClass().getName();
     }
 
-    /** The tool a (sub-)command belongs to, as errors name it: {@code credentials} for {@code gateway credentials list}. */
+    /**
+     * The tool a (sub-)command belongs to, as errors name it: {@code credentials} for {@code gateway credentials list}
+     * and for {@code credentials list} run alone; the suite's own name for its own errors ({@code gateway}).
+     */
     static String toolName(CommandLine command) {
         CommandLine tool = command;
-        while (tool.getParent() != null && tool.getParent().getParent() != null) {
+        while (tool.getParent() != null && !(tool.getParent().getCommand() instanceof Suite)) {
             tool = tool.getParent();
         }
         return tool.getCommandName();
+    }
+
+    /** A command whose sub-commands are tools of their own ({@code gateway}): errors name the tool, not the suite. */
+    public interface Suite {
     }
 
     /** The help option and the declared order of options, on the command and all its sub-commands. */
