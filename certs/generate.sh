@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Generates a development CA, a server certificate signed by it, and a client CA for mutual TLS, with keytool
 # (part of every JDK).
-#   certs/generate.sh [output-dir]           default output: the folder of this script
+#   certs/generate.sh [-q] [output-dir]      default output: the folder of this script; -q: say nothing when all
+#                                            files exist (the build and bin/gateway run call it so)
 #   GATEWAY_CERT_HOSTS="gw.example.com,10.0.0.5" certs/generate.sh    extra DNS names / IP addresses
 # Leaves existing files alone; delete server.p12 to renew the server certificate with the same CA, or everything to
-# start over. The outputs are secrets or generated: never commit them.
+# start over. The outputs are secrets or generated: never commit them. bin/gateway certificates generate runs it.
 set -euo pipefail
 
+quiet=false
+if [[ "${1:-}" == "-q" ]]; then quiet=true; shift; fi
 out="${1:-$(cd "$(dirname "$0")" && pwd)}"
 mkdir -p "$out"
 cd "$out"
 
 if [[ -f server.p12 && -f ca.pem && -f server.p12.password && -f client-ca.pem ]]; then
-  echo "certs: using existing $out/server.p12 (trust $out/ca.pem)"
+  $quiet || echo "certs: using existing $out/server.p12 (trust $out/ca.pem)"
   exit 0
 fi
 

@@ -386,7 +386,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         String key = newKey != null ? newKey + "   (shown once: only its hash is stored in " + keys.location() + ")"
                 : "see " + keys.location() + (keys instanceof ApiKeyFile
                 ? " (keys are stored hashed; delete the file to have a new dev key made and shown)"
-                : " (keys are stored hashed; make one with the credentials tool: create --store kafka …)");
+                : " (keys are stored hashed; make one with bin/gateway credentials create --store kafka …)");
         String curlKey = newKey != null ? newKey : "<api_key>";
         String ca = Path.of(caCertificate).toAbsolutePath().toString();
         System.out.println(String.join(System.lineSeparator(),
@@ -452,7 +452,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         } else {
             throw new IllegalStateException(AuthSettings.STORE.key() + " is file or kafka, not '" + kind + "'");
         }
-        LOG.info("Loaded {} service ID(s) from {}", store.size(), ids.location());
+        // start-up details the banner covers are at DEBUG: the banner is the first thing the console shows
+        LOG.debug("Loaded {} service ID(s) from {}", store.size(), ids.location());
         bind(context, "serviceIds", ids);
         bind(context, "apiKeyStore", store);
         return new ServiceIdStore(ids, store, newKey);
@@ -460,7 +461,7 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static String createDevKey(ServiceIds ids) throws IOException {
         String key = ids.create("dev", ApiKeyStore.OPERATOR, List.of("*"), null, true);
-        LOG.info("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
+        LOG.debug("Created the development service ID 'dev' (operator, all topics) in {}; its key is printed once,"
                 + " when the gateway is ready", ids.location());
         return key;
     }

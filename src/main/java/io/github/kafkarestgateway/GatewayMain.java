@@ -26,9 +26,26 @@ public final class GatewayMain {
     private GatewayMain() {
     }
 
+    /** The Camel Main arguments are passed on ({@code bin/gateway run} gives none; the benchmark scripts do). */
     public static void main(String[] args) {
+        // the embedded broker's threads must not keep a stopped or failed gateway alive
+        System.exit(run(routesDir(), args));
+    }
+
+    /** Where the routes and {@code application.properties} are: {@code -Dgateway.routes-dir}, else {@code routes}. */
+    public static Path routesDir() {
+        return Path.of(System.getProperty("gateway.routes-dir", "routes"));
+    }
+
+    /**
+     * Runs the gateway until it is stopped (Ctrl-C, SIGTERM) or fails to start; its exit status. The caller ends the
+     * JVM with it: the embedded broker's threads would keep it alive.
+     */
+    public static int run(Path routesDir, String... args) {
+        // the first line of the console; the banner follows when the gateway is ready (GatewayConfiguration)
+        System.out.println("Kafka REST gateway is starting: the routes and settings of " + routesDir + "/");
         Main main = new Main();
-        configure(main, System.getProperty("gateway.routes-dir", "routes"));
+        configure(main, routesDir.toString());
         int exitCode;
         try {
             exitCode = main.run(args);
@@ -38,8 +55,7 @@ public final class GatewayMain {
         }
         // the access log is written asynchronously: let it drain before the JVM ends
         org.apache.logging.log4j.LogManager.shutdown();
-        // the embedded broker's threads must not keep a stopped or failed gateway alive
-        System.exit(exitCode);
+        return exitCode;
     }
 
     /** Where the routes and properties come from; kept out of application.properties, which JBang shares. */

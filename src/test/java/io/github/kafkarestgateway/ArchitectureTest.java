@@ -24,8 +24,8 @@ class ArchitectureTest {
     private static final String ROOT = "io.github.kafkarestgateway";
     /**
      * From the top down; a package may use the packages of the tiers below its own, never one of its tier or above.
-     * The root (the application and its wiring) is above all; the names and settings every package shares are at the
-     * bottom.
+     * The root (the application and its wiring) is above all; the names and settings every package shares, and the
+     * command line every tool shares ({@code cli}), are at the bottom.
      */
     static final List<List<String>> ORDER = List.of(
             List.of(""),
@@ -35,7 +35,7 @@ class ArchitectureTest {
             List.of("ops"),
             List.of("deadletter"),
             List.of("error", "kafka", "tracing"),
-            List.of("settings"),
+            List.of("settings", "cli"),
             List.of("names"));
 
     private static final JavaClasses MAIN = new ClassFileImporter()

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * What clients need of the gateway's certificates (in {@code certs/}, made by {@code certs/generate.sh}): the CA
  * certificate to trust, as PEM or as a PKCS12 trust store, and client certificates signed by the client CA from a
- * certificate request. Used by the credentials tool and by the console alike. Signing is done by the JDK's
+ * certificate request. Used by the certificates tool and by the console alike. Signing is done by the JDK's
  * {@code keytool}, which every JDK has, rather than by a crypto library the gateway would carry for this alone.
  */
 public final class CertificateAuthority {
@@ -107,7 +107,7 @@ public final class CertificateAuthority {
     private Path clientCa() {
         Path caStore = certs.resolve("client-ca.p12");
         if (!Files.exists(caStore) || !Files.exists(certs.resolve("server.p12.password"))) {
-            throw new IllegalArgumentException("No client CA in " + certs + ": run certs/generate.sh");
+            throw new IllegalArgumentException("No client CA in " + certs + ": run bin/gateway certificates generate");
         }
         return caStore;
     }

@@ -12,7 +12,7 @@ import org.apache.camel.Processor;
 /**
  * {@code GET /console/api/certificates/ca.pem} (the CA certificate to trust, as a file) and
  * {@code GET /console/api/certificates/ca.p12} (a PKCS12 trust store of it with a new random password, both in JSON:
- * the page shows the password and offers the store as a file), as the credentials tool's {@code certificates}.
+ * the page shows the password and offers the store as a file), as the certificates tool's {@code trust}.
  */
 public class DownloadCaCertificate implements Processor {
 

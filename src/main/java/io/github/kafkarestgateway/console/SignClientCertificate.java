@@ -10,7 +10,7 @@ import org.apache.camel.Processor;
 
 /**
  * {@code POST /console/api/service-ids/certificate} {@code {"name", "csr", "days"}}: a client certificate for the
- * service ID, signed by the client CA from the uploaded certificate request (PEM), as the credentials tool's
+ * service ID, signed by the client CA from the uploaded certificate request (PEM), as the certificates tool's
  * {@code sign-csr} does. The request's subject CN must be the service ID's name: an operator signs for the service ID
  * the page shows, never for another one that a crafted request names.
  */

@@ -235,7 +235,8 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }, new DeploymentOptions().setInstances(eventLoops - 1))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
-        LOG.info("Gateway listening on {}://{}:{} on {} event loop(s){}", tls != null ? "https" : "http",
+        // the banner shows the endpoint: at DEBUG, not before the banner
+        LOG.debug("Gateway listening on {}://{}:{} on {} event loop(s){}", tls != null ? "https" : "http",
                 configuration.getBindHost(), port, Math.max(1, eventLoops),
                 tls != null && OpenSSLEngineOptions.isAvailable() ? " (TLS by OpenSSL)" : "");
     }

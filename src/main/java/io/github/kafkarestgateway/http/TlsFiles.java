@@ -46,7 +46,8 @@ public final class TlsFiles {
         Path passwordFile = Path.of(store + ".password");
         if (!Files.exists(store) || !Files.exists(passwordFile)) {
             throw new IllegalStateException("No TLS key store at " + store.toAbsolutePath()
-                    + ": run certs/generate.sh, or set gateway.tls.keystore and gateway.tls.keystore-password");
+                    + ": run bin/gateway certificates generate, or set gateway.tls.keystore and"
+                    + " gateway.tls.keystore-password");
         }
         return Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
     }

@@ -116,7 +116,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer raft = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         raft.startup();
         server = raft;
-        LOG.info("Embedded Kafka broker started on {} (data in {})", bootstrapServers(), dataDir.toAbsolutePath());
+        // the run command's banner names the broker: at DEBUG, not before the banner
+        LOG.debug("Embedded Kafka broker started on {} (data in {})", bootstrapServers(), dataDir.toAbsolutePath());
         return this;
     }
 
@@ -175,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setReleaseVersion(MetadataVersion.latestProduction())
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .run();
-        LOG.info("Formatted Kafka storage in {}", dataDir.toAbsolutePath());
+        LOG.debug("Formatted Kafka storage in {}", dataDir.toAbsolutePath());
     }
 
     private static int freePort() {

@@ -116,7 +116,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         shutdownHook = new Thread(this::stopProcess, "apicurio-registry-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitReady();
-        LOG.info("Apicurio Registry ready at {} in {} ms (pid {}, log {})", url(),
+        // the banner shows the registry: at DEBUG, not before the banner
+        LOG.debug("Apicurio Registry ready at {} in {} ms (pid {}, log {})", url(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), logFile.toAbsolutePath());
         return this;
     }

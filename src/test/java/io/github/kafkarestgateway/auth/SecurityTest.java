@@ -225,7 +225,7 @@ class SecurityTest {
     void exportsCertificatesThatClientsTrust() throws Exception {
         String key = create("curl-user", "writer", "*");
         Path pem = dir.resolve("exported.pem");
-        tool("certificates", "--format", "pem", "--out", pem.toString(), "--certs", TestGateway.CERTS.toString());
+        certificates("trust", "--format", "pem", "--out", pem.toString());
         Process curl = new ProcessBuilder("curl", "-sS", "-X", "POST", "-H", "Authorization: Bearer " + key,
                 "-H", "Content-Type: text/plain", "-H", "Accept: application/json", "-d", "test message",
                 "--cacert", pem.toString(), gateway.uri("/topics/" + topic + "/records").toString())
@@ -237,7 +237,7 @@ class SecurityTest {
         Landed.expect(topic, "test message").at(TestGateway.JSON.readTree(answer).get("metadata"));
 
         Path p12 = dir.resolve("truststore.p12");
-        String out = tool("certificates", "--format", "p12", "--out", p12.toString(), "--certs", TestGateway.CERTS.toString());
+        String out = certificates("trust", "--format", "p12", "--out", p12.toString());
         Matcher password = Pattern.compile("Trust store password: (\\S+)").matcher(out);
         assertTrue(password.find(), out);
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -412,17 +412,30 @@ class SecurityTest {
         return matcher.group(1);
     }
 
+    /** The credentials tool on the test's key file (unless another is given); what it printed. */
     private static String tool(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!all.contains("--keys-file")) {
             all.addAll(List.of("--keys-file", keysFile.toString()));
         }
-        if (!all.contains("--certs")) {
-            all.addAll(List.of("--certs", TestGateway.CERTS.toString()));
-        }
+        return succeeded(CredentialsTool::run, all);
+    }
+
+    /** The certificates tool on the test certificates; what it printed. */
+    private static String certificates(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--certs", TestGateway.CERTS.toString()));
+        return succeeded(CertificatesTool::run, all);
+    }
+
+    private interface Tool {
+        int run(String[] args, PrintStream out, PrintStream err);
+    }
+
+    private static String succeeded(Tool tool, List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = CredentialsTool.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = tool.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);

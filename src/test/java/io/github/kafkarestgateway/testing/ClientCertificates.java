@@ -18,12 +18,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.github.kafkarestgateway.auth.CredentialsTool;
+import io.github.kafkarestgateway.auth.CertificatesTool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** HTTPS clients that present a client certificate, made with keytool and signed by the test client CA. */
+/** HTTPS clients that present a client certificate, made with keytool and signed by the test client CA (sign-csr). */
 public final class ClientCertificates {
 
     private ClientCertificates() {
@@ -41,12 +41,12 @@ public final class ClientCertificates {
             keytool("-certreq", "-alias", "client", "-keystore", store.toString(), "-storepass", "changeit",
                     "-file", csr.toString());
             List<String> args = new ArrayList<>(List.of("sign-csr", "--in", csr.toString(), "--out", signed.toString(),
-                    "--certs", TestGateway.CERTS.toString(), "--keys-file", work.resolve("unused.json").toString()));
+                    "--certs", TestGateway.CERTS.toString()));
             if (san != null) {
                 args.addAll(List.of("--san", san));
             }
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = CredentialsTool.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream()),
+            int exit = CertificatesTool.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
             keytool("-importcert", "-noprompt", "-alias", "client-ca", "-file",

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import io.github.kafkarestgateway.GatewayMain;
 
 /**
- * The gateway as a JVM of its own (the run command's main class), for what only a real process shows: a hard crash,
- * and what it prints. Ready when it says so; everything it prints is kept in {@link #output()}.
+ * The gateway as a JVM of its own (the run command's main class, or {@code bin/gateway run}), for what only a real
+ * process shows: a hard crash, and what it prints. Ready when it says so; everything it prints is kept in
+ * {@link #output()}.
  */
 public record GatewayProcess(Process process, List<String> output) implements AutoCloseable {
 
@@ -77,6 +78,23 @@ public record GatewayProcess(Process process, List<String> output) implements Au
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("MALLOC_ARENA_MAX", "2");
+        return started(builder);
+    }
+
+    /**
+     * {@code bin/gateway run} as an operator starts it, on the built jar (so only after {@code mvn package}: in an
+     * {@code *IT}), with the shipped logging and the build's JVM settings; these settings go in as {@code -D} options
+     * of {@code JAVA_OPTS}, everything else is as configured in {@code routes/}.
+     */
+    public static GatewayProcess launched(Map<String, String> settings) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bin/gateway", "run").redirectErrorStream(true);
+        builder.environment().put("JAVA_OPTS", String.join(" ", settings.entrySet().stream()
+                .map(setting -> "-D" + setting.getKey() + "=" + setting.getValue()).toList()));
+        return started(builder);
+    }
+
+    /** Starts the process and waits until it says it is ready, keeping everything it prints. */
+    private static GatewayProcess started(ProcessBuilder builder) throws Exception {
         Process process = builder.start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(1);
