@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The container image as built (the OCI tarball of {@code mvn -Pimage verify}, which hands its path to this test):
  * its configuration (entry point, user, working directory, ports, environment, volume) and its files (the run command's
- * jars, the routes, the AppCDS archive, the user's data directory, no keys), read from the tarball without a container
+ * jars, the routes, the user's data directory, no keys), read from the tarball without a container
  * runtime. Runs only in that profile; a plain {@code mvn verify} reports it skipped.
  */
 @EnabledIfSystemProperty(named = "image.tarball", matches = ".+")
@@ -49,7 +49,6 @@ class ImageIT {
     private static final Path DEPENDENCIES = Path.of("target/dependency");
     private static final Path ROUTES = Path.of("routes");
     private static final String CLASSPATH_FILE = "/app/jib-classpath-file";
-    private static final String CDS_ARCHIVE = "/app/cds/gateway.jsa";
 
     private static JsonNode config;
     private static Map<String, String> environment;
@@ -109,15 +108,11 @@ class ImageIT {
     }
 
     @Test
-    void entryPointRunsTheGatewayWithItsArchive() {
+    void entryPointRunsTheGateway() {
         List<String> entrypoint = strings(config.path("config").path("Entrypoint"));
         assertEquals("java", entrypoint.get(0));
         assertEquals(GatewayMain.class.getName(), entrypoint.get(entrypoint.size() - 1), "runs GatewayMain");
         assertTrue(entrypoint.contains("@" + CLASSPATH_FILE), "the class path of the image's jars: " + entrypoint);
-        assertTrue(entrypoint.contains("-XX:SharedArchiveFile=" + CDS_ARCHIVE), "maps the AppCDS archive");
-        TarArchiveEntry archive = entries.get(CDS_ARCHIVE);
-        assertNotNull(archive, "the AppCDS archive is in the image");
-        assertTrue(archive.getSize() > 1_000_000, "the archive holds the gateway's classes: " + archive.getSize());
         String javaHome = environment.get("JAVA_HOME");
         assertNotNull(entries.get(javaHome + "/bin/java"), "the JVM is at JAVA_HOME " + javaHome);
         assertTrue(environment.get("PATH").startsWith(javaHome + "/bin:"), "java on the PATH is JAVA_HOME's");
@@ -128,8 +123,7 @@ class ImageIT {
         List<String> classPath = new ArrayList<>();
         for (String entry : new String(contents.get(CLASSPATH_FILE), StandardCharsets.UTF_8).trim().split(":")) {
             if (entry.endsWith("/*")) {
-                // Jib's wildcard for the gateway's jar: one jar there, else the order (which the archive records)
-                // would be the file system's
+                // Jib's wildcard for the gateway's jar: one jar there, else their order would be the file system's
                 String dir = entry.substring(0, entry.length() - 1);
                 List<String> jars = entries.keySet().stream()
                         .filter(p -> p.startsWith(dir) && p.endsWith(".jar") && p.indexOf('/', dir.length()) < 0)
@@ -144,7 +138,7 @@ class ImageIT {
         for (String entry : classPath) {
             TarArchiveEntry file = entries.get(entry);
             assertNotNull(file, entry + " of the class path is in the image");
-            assertTrue(entry.endsWith(".jar"), "jars only (AppCDS archives classes of jars): " + entry);
+            assertTrue(entry.endsWith(".jar"), "jars only, as the run command's: " + entry);
             if (entry.startsWith("/app/libs/")) {
                 libs.add(entry.substring("/app/libs/".length()));
                 assertEquals(Files.size(DEPENDENCIES.resolve(file.getName().replaceFirst(".*/", ""))), file.getSize(),
