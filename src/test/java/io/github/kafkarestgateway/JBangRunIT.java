@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JBangRunIT {
 
     /** What README.md gives as the dependencies of the JBang run. */
-    static final String DEPENDENCIES = "camel:kafka,camel:platform-http-vertx,io.micrometer:micrometer-registry-prometheus:1.16.5";
+    static final String DEPENDENCIES = "camel:kafka,camel:platform-http-vertx,io.micrometer:micrometer-registry-prometheus:1.16.5,"
+            + "io.opentelemetry:opentelemetry-sdk:1.68.0,io.opentelemetry:opentelemetry-exporter-otlp:1.68.0";
 
     private static Process camel;
     private static int port;

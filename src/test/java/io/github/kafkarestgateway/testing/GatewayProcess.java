@@ -103,7 +103,8 @@ public record GatewayProcess(Process process, List<String> output) implements Au
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     output.add(line);
-                    if (line.contains("gateway is ready")) {
+                    // the banner's last line: the whole banner has been read
+                    if (line.startsWith("  Try it")) {
                         ready.countDown();
                     }
                 }
