@@ -65,7 +65,7 @@ public final class CertificateAuthority {
         if (san != null) {
             command.addAll(List.of("-ext", "SAN=" + san));
         }
-        if (keytool(command, null) == null) {
+        if (keytool(command, true) == null) {
             throw new IllegalArgumentException("keytool could not sign " + csr + " (is it a PEM certificate request?)");
         }
     }
@@ -93,7 +93,7 @@ public final class CertificateAuthority {
         Path csr = Files.createTempFile("gateway-csr", ".pem");
         try {
             Files.writeString(csr, csrPem, StandardCharsets.US_ASCII);
-            String printed = keytool(List.of("-printcertreq", "-file", csr.toString()), "");
+            String printed = keytool(List.of("-printcertreq", "-file", csr.toString()), false);
             Matcher cn = printed == null ? null : SUBJECT_CN.matcher(printed);
             if (cn == null || !cn.find()) {
                 throw new IllegalArgumentException("Not a PEM certificate request with a subject CN");
@@ -112,13 +112,13 @@ public final class CertificateAuthority {
         return caStore;
     }
 
-    /** Runs keytool; its output, or null when it failed. {@code input} null: no CA password is needed. */
-    private String keytool(List<String> arguments, String noPassword) throws IOException, InterruptedException {
+    /** Runs keytool, given the client CA's password when it signs; its output, or null when it failed. */
+    private String keytool(List<String> arguments, boolean signs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(arguments);
         ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true);
-        if (noPassword == null) {
+        if (signs) {
             process.environment().put("GATEWAY_CA_PASSWORD",
                     Files.readString(certs.resolve("server.p12.password"), StandardCharsets.UTF_8).trim());
         }

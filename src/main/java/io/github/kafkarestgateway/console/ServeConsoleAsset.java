@@ -33,8 +33,7 @@ public class ServeConsoleAsset implements Processor {
         String name = path.equals("/console") || path.equals("/console/") ? "index.html"
                 : path.substring(path.lastIndexOf('/') + 1);
         byte[] content = NAME.matcher(name).matches() ? files.computeIfAbsent(name, ServeConsoleAsset::read) : null;
-        if (content == null || content.length == 0) {
-            files.remove(name);
+        if (content == null) {
             throw new GatewayException(404, "Not found: no console file '" + name + "'");
         }
         Message message = exchange.getMessage();
@@ -46,7 +45,8 @@ public class ServeConsoleAsset implements Processor {
 
     private static byte[] read(String name) {
         try (InputStream in = ServeConsoleAsset.class.getClassLoader().getResourceAsStream(FOLDER + name)) {
-            return in == null ? new byte[0] : in.readAllBytes();
+            // null for a file the jar does not hold: nothing is kept for names that were asked for in vain
+            return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,5 @@
 package io.github.kafkarestgateway.http;
 
-import java.util.regex.Pattern;
-
 import io.vertx.core.MultiMap;
 
 /**
@@ -13,10 +11,9 @@ import io.vertx.core.MultiMap;
  */
 public final class ConsolePaths {
 
-    static final String PATTERN = "^/console(/.*)?$";
-    /** Every path but the console's (same-origin only: no CORS there, see {@link CrossOrigin}). */
-    static final String ALL_BUT_CONSOLE = "^(?!/console(/|$)).*$";
-    private static final Pattern COMPILED = Pattern.compile(PATTERN);
+    /** The router's route of the console's paths (a prefix: {@link #matches} tells the console's own). */
+    static final String ROUTE = "/console*";
+    private static final String ROOT = "/console";
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
             + " img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -24,8 +21,9 @@ public final class ConsolePaths {
     private ConsolePaths() {
     }
 
+    /** {@code /console} and below (a string test, no regular expression: it runs for every request). */
     public static boolean matches(String path) {
-        return COMPILED.matcher(path).matches();
+        return path.startsWith(ROOT) && (path.length() == ROOT.length() || path.charAt(ROOT.length()) == '/');
     }
 
     static void secure(MultiMap headers, boolean tls) {

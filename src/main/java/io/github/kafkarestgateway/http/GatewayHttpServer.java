@@ -136,8 +136,14 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
         });
         if (crossOrigin != null) {
             // right after the observer, so that every answer after it, errors included, carries the CORS headers
-            router.routeWithRegex(ConsolePaths.ALL_BUT_CONSOLE).order(Integer.MIN_VALUE + 1)
-                    .handler(crossOrigin::handle);
+            // not on the console's paths: same-origin only
+            router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
+                if (ConsolePaths.matches(ctx.request().path())) {
+                    ctx.next();
+                } else {
+                    crossOrigin.handle(ctx);
+                }
+            });
         }
         // a v1 body announced over its limit is refused before it is read (v2 batches may be larger)
         router.route("/topics/*").order(Integer.MIN_VALUE + 3).handler(ctx -> {
@@ -151,8 +157,10 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
             }
         });
         // the operator console's pages and answers: a strict content security policy and no caching (ConsolePaths)
-        router.routeWithRegex(ConsolePaths.PATTERN).order(Integer.MIN_VALUE + 4).handler(ctx -> {
-            ConsolePaths.secure(ctx.response().headers(), tls != null);
+        router.route(ConsolePaths.ROUTE).order(Integer.MIN_VALUE + 4).handler(ctx -> {
+            if (ConsolePaths.matches(ctx.request().path())) {
+                ConsolePaths.secure(ctx.response().headers(), tls != null);
+            }
             ctx.next();
         });
         router.errorHandler(404, ctx -> {
