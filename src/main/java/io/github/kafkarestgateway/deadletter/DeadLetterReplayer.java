@@ -222,13 +222,19 @@ public class DeadLetterReplayer implements AutoCloseable {
         return index;
     }
 
-    /** A digest of what a record carries. */
+    /**
+     * A digest of what a record carries. Headers count by name, not by the order they were kept in: camel-kafka sends
+     * a v1 request's headers in the order of Camel's header map (case-insensitive by name), not the request's. Headers
+     * of the same name (v2) keep their order.
+     */
     private static String content(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, key);
             update(digest, value);
-            for (Map.Entry<String, byte[]> header : headers) {
+            List<Map.Entry<String, byte[]>> byName = new ArrayList<>(headers);
+            byName.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<String, byte[]> header : byName) {
                 update(digest, header.getKey().getBytes(StandardCharsets.UTF_8));
                 update(digest, header.getValue());
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
+import io.github.kafkarestgateway.tracing.RequestTrace;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -29,6 +30,15 @@ public class DeadLetterWriter implements Processor {
         this.journal = journal;
     }
 
+    /**
+     * The headers a dead letter of this request keeps: its record's, with the trace context of a traced request
+     * ({@link RequestTrace#deadLetterHeaders}).
+     */
+    static Map<String, byte[]> recordHeaders(Exchange exchange, Map<String, byte[]> headers) {
+        RequestTrace trace = exchange.getVariable(GatewayNames.TRACE, RequestTrace.class);
+        return trace == null ? headers : trace.deadLetterHeaders(headers);
+    }
+
     /** A v2 request: each of its records is a dead letter of its own; the answer names the first. */
     private void keepRecords(Exchange exchange, String topic, List<OutgoingRecord> records,
                              GatewayException failure, String reason) {
@@ -40,7 +50,7 @@ public class DeadLetterWriter implements Processor {
             Map<String, byte[]> headers = new LinkedHashMap<>();
             record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
             try {
-                String id = journal.append(topic, record.key(), headers, record.value(),
+                String id = journal.append(topic, record.key(), recordHeaders(exchange, headers), record.value(),
                         "application/json (v2 envelope)", exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
                         GatewayNames.requestId(exchange), failure.status(), reason);
                 first = first == null ? id : first;
@@ -70,7 +80,7 @@ public class DeadLetterWriter implements Processor {
         }
         try {
             String id = journal.append(topic, exchange.getVariable(GatewayNames.RECORD_KEY, byte[].class),
-                    exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class), value,
+                    recordHeaders(exchange, exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class)), value,
                     exchange.getVariable(GatewayNames.CONTENT_TYPE, String.class),
                     exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
                     GatewayNames.requestId(exchange), failure.status(), reason);

@@ -50,7 +50,8 @@ public class KafkaDeadLetterWriter implements Processor, AutoCloseable {
         String id = "dl-" + UUID.randomUUID();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
                 exchange.getVariable(GatewayNames.RECORD_KEY, byte[].class), value);
-        Map<String, byte[]> headers = exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class);
+        Map<String, byte[]> headers = DeadLetterWriter.recordHeaders(exchange,
+                exchange.getVariable(GatewayNames.RECORD_HEADERS, Map.class));
         if (headers != null) {
             headers.forEach((name, bytes) -> record.headers().add(name, bytes));
         }

@@ -86,10 +86,12 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
         List<OutgoingRecord> records = exchange.getVariable(GatewayNames.RECORDS, List.class);
         Object[] outcomes = new Object[records.size()];
+        // as sent, trace context included: what a dead letter keeps
+        ProducerRecord<?, ?>[] sent = new ProducerRecord<?, ?>[records.size()];
         AtomicInteger pending = new AtomicInteger(records.size());
         Runnable finish = () -> continuation.execute(() -> {
             try {
-                answer(exchange, topic, records, outcomes);
+                answer(exchange, topic, records, sent, outcomes);
             } catch (RuntimeException e) {
                 exchange.setException(e);
             }
@@ -116,6 +118,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             record.headers().forEach(h -> producerRecord.headers().add(new RecordHeader(h.getKey(), h.getValue())));
             RequestTrace.Send send = trace == null ? null : trace.startSend(topic, (name, value) ->
                     producerRecord.headers().remove(name).add(name, value));
+            sent[i] = producerRecord;
             int index = i;
             try {
                 kafka.send(producerRecord, (metadata, failure) -> {
@@ -140,7 +143,8 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         return false;
     }
 
-    private void answer(Exchange exchange, String topic, List<OutgoingRecord> records, Object[] outcomes) {
+    private void answer(Exchange exchange, String topic, List<OutgoingRecord> records, ProducerRecord<?, ?>[] sent,
+                        Object[] outcomes) {
         boolean batch = Boolean.TRUE.equals(exchange.getVariable(GatewayNames.BATCH));
         ArrayNode results = MAPPER.createArrayNode();
         boolean allOk = true;
@@ -152,7 +156,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             allOk = false;
             Throwable failure = (Throwable) outcomes[i];
             GatewayException error = ErrorResponse.toGatewayException(ErrorResponse.unwrap(failure));
-            String incident = error.serverSide() ? keep(exchange, topic, records.get(i), error) : null;
+            String incident = error.serverSide() ? keep(exchange, topic, records.get(i), sent[i], error) : null;
             if (!batch) {
                 if (incident != null) {
                     exchange.setVariable(GatewayNames.DEAD_LETTER_ID, incident);
@@ -182,10 +186,18 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
         }
     }
 
-    /** Keeps one failed record as a dead letter; returns its id, or null if it could not be kept (logged). */
-    private String keep(Exchange exchange, String topic, OutgoingRecord record, GatewayException error) {
+    /**
+     * Keeps one failed record as a dead letter, with the headers it was sent with (its trace context too); returns
+     * its id, or null if it could not be kept (logged).
+     */
+    private String keep(Exchange exchange, String topic, OutgoingRecord record, ProducerRecord<?, ?> sent,
+                        GatewayException error) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
-        record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+        if (sent != null) {
+            sent.headers().forEach(h -> headers.put(h.key(), h.value()));
+        } else {
+            record.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+        }
         try {
             return journal.append(topic, record.key(), headers, record.value(), "application/json (v2 envelope)",
                     exchange.getVariable(GatewayNames.PRINCIPAL, String.class),

@@ -1,5 +1,6 @@
 package io.github.kafkarestgateway.produce;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.kafkarestgateway.names.GatewayNames;
@@ -11,7 +12,9 @@ import org.apache.camel.Processor;
 /**
  * Puts the mapped record headers (variable {@code recordHeaders}) on the message, where camel-kafka takes them from;
  * with tracing, and for a traced request, also the {@code traceparent} (and {@code tracestate}) of the record's send,
- * replacing a mapped header of that name: the one header the gateway adds on its own.
+ * replacing a mapped header of that name: the one header the gateway adds on its own. Those also go into
+ * {@code recordHeaders}, so that a dead letter keeps the record as it was sent (its replay carries the trace, and a
+ * timed-out record that was written after all is recognised by its content).
  */
 public class SetRecordHeaders implements Processor {
 
@@ -38,7 +41,13 @@ public class SetRecordHeaders implements Processor {
         if (traced) {
             RequestTrace trace = exchange.getVariable(GatewayNames.TRACE, RequestTrace.class);
             if (trace != null) {
-                trace.startRecordSend(exchange.getVariable(GatewayNames.TOPIC, String.class), message::setHeader);
+                Map<String, byte[]> sent = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
+                trace.startRecordSend(exchange.getVariable(GatewayNames.TOPIC, String.class), (name, value) -> {
+                    message.setHeader(name, value);
+                    sent.keySet().removeIf(name::equalsIgnoreCase);
+                    sent.put(name, value);
+                });
+                exchange.setVariable(GatewayNames.RECORD_HEADERS, sent);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.github.kafkarestgateway.tracing;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -64,6 +66,25 @@ public final class RequestTrace {
         long start = tracing.now();
         sendStart = start;
         send = tracing.startSend(span, topic, start, recordHeaders);
+    }
+
+    /**
+     * The headers of a record kept as a dead letter: those of a v1 record that was sent already carry its send's
+     * context ({@link #startRecordSend}); a record kept before it was sent gets the request span's context (replacing
+     * headers of those names), so that its replay, or a consumer of the dead-letter topic, joins the caller's trace.
+     *
+     * @param headers the record's headers, or null
+     */
+    public Map<String, byte[]> deadLetterHeaders(Map<String, byte[]> headers) {
+        if (send != null) {
+            return headers;
+        }
+        Map<String, byte[]> kept = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
+        Tracing.inject(span, (name, value) -> {
+            kept.keySet().removeIf(name::equalsIgnoreCase);
+            kept.put(name, value);
+        });
+        return kept;
     }
 
     /**

@@ -191,9 +191,14 @@ public final class Tracing implements AutoCloseable {
                 .setAttribute(OPERATION_TYPE, "send")
                 .setAttribute(DESTINATION, topic)
                 .startSpan();
-        W3C.inject(Context.root().with(send), recordHeaders,
-                (headers, name, value) -> headers.accept(name, value.getBytes(StandardCharsets.UTF_8)));
+        inject(send, recordHeaders);
         return send;
+    }
+
+    /** Writes the context of {@code span} into a record's headers. */
+    static void inject(Span span, BiConsumer<String, byte[]> recordHeaders) {
+        W3C.inject(Context.root().with(span), recordHeaders,
+                (headers, name, value) -> headers.accept(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Now, in the spans' clock (epoch nanoseconds). */

@@ -127,6 +127,79 @@ public class DeadLetterTest {
     }
 
     @Test
+    void aTracedRequestsDeadLetterKeepsItsTraceAndATimedOutOneWrittenAfterAllIsNotSentTwice() throws Exception {
+        String topic = TestKafka.createTopic("traced-dead-letters");
+        PausableProxy proxy = TestKafka.proxy();
+        String trace = "00-" + "4bf92f3577b34da6a3ce929d0e0e4736" + "-00f067aa0ba902b7-01";
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "kafka.bootstrap.servers", TestKafka.proxiedBootstrapServers(),
+                "gateway.kafka.check-timeout-ms", "1500",
+                // the cluster is asked again at once after it was unreachable: the record between the pauses lands
+                "gateway.kafka.unavailable-backoff-ms", "1",
+                "camel.component.kafka.deliveryTimeoutMs", "2000",
+                "camel.component.kafka.requestTimeoutMs", "1000",
+                "camel.component.kafka.lingerMs", "0"))) {
+            Landed.expect(topic, "before").in(gateway.post("/topics/" + topic + "/records", "text/plain",
+                    bytes("before")));
+            List<String> incidents = new ArrayList<>();
+            proxy.pause();
+            try {
+                // headers named out of their order in Kafka (zeta before alpha): the journal keeps the request's order
+                HttpResponse<String> timedOut = gateway.post("/topics/" + topic + "/records?headers=zeta:7a,alpha:61",
+                        "text/plain", bytes("traced v1"), "traceparent", trace);
+                incidents.add(assertError(timedOut, 408).get("error").get("incident").asText());
+                HttpResponse<String> unavailable = gateway.post("/v2/topics/" + topic + "/records",
+                        "application/json", bytes("{\"value\":{\"type\":\"text\",\"data\":\"traced v2\"}}"),
+                        "traceparent", trace);
+                assertTrue(unavailable.statusCode() >= 500, unavailable.body());
+                incidents.add(TestGateway.json(unavailable).get("trace").asText());
+            } finally {
+                proxy.resume();
+            }
+            List<DeadLetterJournal.Entry> kept = DeadLetterJournal.read(gateway.journal());
+            assertEquals(incidents, kept.stream().map(DeadLetterJournal.Entry::id).toList());
+            for (DeadLetterJournal.Entry entry : kept) {
+                String parent = traceparent(entry);
+                assertTrue(parent != null && parent.matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01"),
+                        "the dead letter keeps the record's trace context: " + parent);
+            }
+            // the paused bytes of the timed-out v1 produce reach the broker now, with their trace context
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.recordCount(topic) == 2);
+            // a v2 record that times out once sent (its producer knows the topic from a record that lands)
+            Landed.expect(topic, "between").in(gateway.post("/v2/topics/" + topic + "/records", "application/json",
+                    bytes("{\"value\":{\"type\":\"text\",\"data\":\"between\"}}")));
+            proxy.pause();
+            try {
+                HttpResponse<String> timedOut = gateway.post("/v2/topics/" + topic + "/records", "application/json",
+                        bytes("{\"value\":{\"type\":\"text\",\"data\":\"sent v2\"},\"headers\":[{\"name\":"
+                                + "\"zeta\",\"value\":\"eg==\"},{\"name\":\"alpha\",\"value\":\"YQ==\"}]}"),
+                        "traceparent", trace);
+                assertEquals(408, timedOut.statusCode(), timedOut.body());
+                incidents.add(TestGateway.json(timedOut).get("trace").asText());
+            } finally {
+                proxy.resume();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestKafka.recordCount(topic) == 4);
+            kept = DeadLetterJournal.read(gateway.journal());
+            assertEquals(incidents, kept.stream().map(DeadLetterJournal.Entry::id).toList());
+
+            JsonNode done = TestGateway.json(replay(gateway, TestGateway.OPERATOR_KEY)).get("replayed");
+            assertEquals(3, done.size(), done.toString());
+            assertFalse(done.get(0).get("resent").asBoolean(), "found written, with its trace and headers: "
+                    + done.get(0));
+            Landed.expect(topic, "traced v1").header("alpha", "a").header("traceparent", traceparent(kept.get(0)))
+                    .header("zeta", "z").at(done.get(0));
+            assertTrue(done.get(1).get("resent").asBoolean(), done.get(1).toString());
+            Landed.expect(topic, "traced v2").header("traceparent", traceparent(kept.get(1)))
+                    .header(GatewayNames.DEAD_LETTER_ID_HEADER, incidents.get(1)).at(done.get(1));
+            assertFalse(done.get(2).get("resent").asBoolean(), "found written: " + done.get(2));
+            Landed.expect(topic, "sent v2").header("zeta", "z").header("alpha", "a")
+                    .header("traceparent", traceparent(kept.get(2))).at(done.get(2));
+            assertEquals(5, TestKafka.recordCount(topic), "before, between, and each dead letter once");
+        }
+    }
+
+    @Test
     void keepsARecordSpecificFailureOnTheKafkaDeadLetterTopicWhenOneIsSet() throws Exception {
         String topic = TestKafka.createTopic("poisoned");
         String deadLetterTopic = TestKafka.createTopic("dlt");
@@ -463,6 +536,11 @@ public class DeadLetterTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, response.statusCode(), response.body());
         return TestGateway.json(response);
+    }
+
+    private static String traceparent(DeadLetterJournal.Entry entry) {
+        return entry.headers().stream().filter(h -> h.getKey().equals("traceparent"))
+                .map(h -> new String(h.getValue(), StandardCharsets.UTF_8)).findFirst().orElse(null);
     }
 
     private static List<String> replayedIds(JsonNode result) {
