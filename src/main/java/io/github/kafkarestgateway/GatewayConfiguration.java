@@ -192,6 +192,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // null when gateway.tracing.enabled=false: then nothing on a request's path does any tracing work
         Tracing tracing = Tracing.of(settings.bool(TracingSettings.ENABLED),
                 settings.decimal(TracingSettings.SAMPLER_RATIO), settings.string(TracingSettings.OTLP_ENDPOINT),
+                settings.string(TracingSettings.OTLP_HEADERS), settings.string(TracingSettings.OTLP_CA_FILE),
                 settings.string(TracingSettings.SERVICE_NAME));
         CallerProducers.Mechanism kafkaIdentity = CallerProducers.Mechanism.of(
                 settings.string(AuthSettings.KAFKA_IDENTITY), settings.string(AuthSettings.SCRAM_MECHANISM));

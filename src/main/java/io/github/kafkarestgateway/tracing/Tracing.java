@@ -1,7 +1,12 @@
 package io.github.kafkarestgateway.tracing;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -16,6 +21,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -102,13 +108,21 @@ public final class Tracing implements AutoCloseable {
         this.startsTraces = startsTraces;
     }
 
+    /** The tracing of these settings, without export headers or a CA file of its own; null when it is off. */
+    public static Tracing of(boolean enabled, double samplerRatio, String otlpEndpoint, String serviceName) {
+        return of(enabled, samplerRatio, otlpEndpoint, "", "", serviceName);
+    }
+
     /**
      * The tracing of these settings, or null when it is off.
      *
      * @param samplerRatio share of requests without a (valid) traceparent that start a sampled trace, 0 to 1
      * @param otlpEndpoint the OTLP/HTTP traces URL, or blank for no export
+     * @param otlpHeaders headers of every export, {@code name=value} pairs separated by commas, or blank
+     * @param otlpCaFile PEM file of the CAs an https endpoint is checked against, or blank for the JVM's
      */
-    public static Tracing of(boolean enabled, double samplerRatio, String otlpEndpoint, String serviceName) {
+    public static Tracing of(boolean enabled, double samplerRatio, String otlpEndpoint, String otlpHeaders,
+                             String otlpCaFile, String serviceName) {
         if (!enabled) {
             return null;
         }
@@ -121,19 +135,75 @@ public final class Tracing implements AutoCloseable {
                 // a caller's trace keeps the caller's decision; a new one is sampled at the ratio
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(samplerRatio)));
         if (!otlpEndpoint.isBlank()) {
-            OtlpHttpSpanExporter exporter;
-            try {
-                exporter = OtlpHttpSpanExporter.builder().setEndpoint(otlpEndpoint.trim()).build();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(TracingSettings.OTLP_ENDPOINT.key() + ": " + e.getMessage(), e);
-            }
-            builder.addSpanProcessor(BatchSpanProcessor.builder(exporter).build());
+            builder.addSpanProcessor(BatchSpanProcessor.builder(exporter(otlpEndpoint.trim(), otlpHeaders,
+                    otlpCaFile)).build());
         } else {
             // a provider without a processor hands out a no-op tracer, which would pass the caller's span on as the
             // record's parent and start no trace: the gateway's spans must exist (their ids), even if not exported
             builder.addSpanProcessor(NOT_EXPORTED);
         }
         return new Tracing(builder.build(), samplerRatio > 0);
+    }
+
+    private static OtlpHttpSpanExporter exporter(String endpoint, String headers, String caFile) {
+        OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder();
+        try {
+            exporter.setEndpoint(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(TracingSettings.OTLP_ENDPOINT.key() + ": " + e.getMessage(), e);
+        }
+        exportHeaders(headers).forEach(exporter::addHeader);
+        if (!caFile.isBlank()) {
+            if (!endpoint.regionMatches(true, 0, "https:", 0, 6)) {
+                throw new IllegalStateException(TracingSettings.OTLP_CA_FILE.key() + " is set, but "
+                        + TracingSettings.OTLP_ENDPOINT.key() + " is not an https URL");
+            }
+            byte[] pem;
+            try {
+                pem = Files.readAllBytes(Path.of(caFile.trim()));
+            } catch (IOException e) {
+                throw new IllegalStateException(TracingSettings.OTLP_CA_FILE.key() + ": cannot read " + caFile.trim()
+                        + " (" + e + ")", e);
+            }
+            try {
+                // the SDK reads the PEM when it builds the exporter
+                return exporter.setTrustedCertificates(pem).build();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(TracingSettings.OTLP_CA_FILE.key() + ": " + caFile.trim()
+                        + " holds no PEM certificate the exporter can use (" + e.getMessage() + ")", e);
+            }
+        }
+        return exporter.build();
+    }
+
+    /**
+     * The headers of {@code gateway.tracing.otlp-headers}: {@code name=value} pairs separated by commas, blanks
+     * around them ignored. A malformed pair fails the start, named by its position only: values may be secrets.
+     */
+    static Map<String, String> exportHeaders(String setting) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (setting == null || setting.isBlank()) {
+            return headers;
+        }
+        String[] pairs = setting.split(",");
+        for (int i = 0; i < pairs.length; i++) {
+            int equals = pairs[i].indexOf('=');
+            String name = equals < 0 ? "" : pairs[i].substring(0, equals).trim();
+            String value = equals < 0 ? "" : pairs[i].substring(equals + 1).trim();
+            if (name.isEmpty() || !name.chars().allMatch(Tracing::tokenChar) || value.isEmpty()
+                    || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalStateException(TracingSettings.OTLP_HEADERS.key() + ": pair " + (i + 1) + " of "
+                        + pairs.length + " is not name=value (an HTTP header name, a value without control"
+                        + " characters)");
+            }
+            headers.put(name, value);
+        }
+        return headers;
+    }
+
+    /** A character of an HTTP header name (RFC 9110 token). */
+    private static boolean tokenChar(int c) {
+        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
     }
 
     /**

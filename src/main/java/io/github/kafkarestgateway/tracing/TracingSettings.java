@@ -17,10 +17,18 @@ public final class TracingSettings {
     public static final Setting OTLP_ENDPOINT = Setting.of("gateway.tracing.otlp-endpoint", "",
             "OTLP/HTTP traces URL the gateway's sampled spans (the request, each Kafka send) are exported to, e.g."
                     + " http://collector:4318/v1/traces; empty: none are exported.");
+    public static final Setting OTLP_HEADERS = Setting.of("gateway.tracing.otlp-headers", "",
+            "Headers sent with every export, as name=value pairs separated by commas (the form of"
+                    + " OTEL_EXPORTER_OTLP_HEADERS), e.g. Authorization=Bearer {{env:OTLP_TOKEN}}; values are never"
+                    + " logged. Empty: none.");
+    public static final Setting OTLP_CA_FILE = Setting.of("gateway.tracing.otlp-ca-file", "",
+            "PEM file of the CA certificate(s) an https OTLP endpoint's certificate is checked against; empty: the"
+                    + " JVM's trust store.");
     public static final Setting SERVICE_NAME = Setting.of("gateway.tracing.service-name", "kafka-rest-gateway",
             "service.name of the exported spans.");
 
-    public static final List<Setting> ALL = List.of(ENABLED, SAMPLER_RATIO, OTLP_ENDPOINT, SERVICE_NAME);
+    public static final List<Setting> ALL = List.of(ENABLED, SAMPLER_RATIO, OTLP_ENDPOINT, OTLP_HEADERS, OTLP_CA_FILE,
+            SERVICE_NAME);
 
     private TracingSettings() {
     }

@@ -3,13 +3,23 @@ package io.github.kafkarestgateway.tracing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -51,12 +61,42 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final String scheme;
     private final Queue<Received> spans = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger refused = new AtomicInteger();
 
+    /** Plain HTTP, taking every export. */
     OtlpReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        this(HttpServer.create(new InetSocketAddress("localhost", 0), 0), "http", null, null);
+    }
+
+    /**
+     * HTTPS with the key and certificate of {@code keyStore} (PKCS12), taking only exports that carry the header
+     * {@code name: value} (others get 401), as a collector behind authentication does.
+     */
+    static OtlpReceiver https(Path keyStore, String password, String name, String value)
+            throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(Files.newInputStream(keyStore), password.toCharArray());
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(factory.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return new OtlpReceiver(server, "https", name, value);
+    }
+
+    private OtlpReceiver(HttpServer server, String scheme, String name, String value) {
+        this.server = server;
+        this.scheme = scheme;
         server.createContext("/v1/traces", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
+                if (name != null && !value.equals(exchange.getRequestHeaders().getFirst(name))) {
+                    refused.incrementAndGet();
+                    exchange.sendResponseHeaders(401, -1);
+                    return;
+                }
                 ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
                 for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
                     String service = serviceName(resourceSpans.getResource());
@@ -75,9 +115,14 @@ final class OtlpReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** Exports refused for want of the required header. */
+    int refused() {
+        return refused.get();
+    }
+
     /** The traces URL to give {@code gateway.tracing.otlp-endpoint}. */
     String endpoint() {
-        return "http://localhost:" + server.getAddress().getPort() + "/v1/traces";
+        return scheme + "://localhost:" + server.getAddress().getPort() + "/v1/traces";
     }
 
     /** The spans received so far of this service and trace. */

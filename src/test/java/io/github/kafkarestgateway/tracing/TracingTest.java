@@ -1,6 +1,7 @@
 package io.github.kafkarestgateway.tracing;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -241,6 +243,62 @@ class TracingTest {
         }
         // stopped: a tracer would have exported what it held
         assertEquals(List.of(), receiver.spans(service));
+    }
+
+    @Test
+    void spansGoToAnHttpsCollectorCheckedAgainstTheConfiguredCaWithTheConfiguredHeaders() throws Exception {
+        String service = "tls-exporting-" + UUID.randomUUID();
+        String password = Files.readString(TestGateway.CERTS.resolve("server.p12.password")).trim();
+        try (OtlpReceiver secure = OtlpReceiver.https(TestGateway.CERTS.resolve("server.p12"), password,
+                "Authorization", "Bearer otlp-secret");
+             TestGateway gateway = TestGateway.start(Map.of("gateway.tracing.otlp-endpoint", secure.endpoint(),
+                     // the test CA is not in the JVM's trust store: without this setting the export fails
+                     "gateway.tracing.otlp-ca-file", TestGateway.CERTS.resolve("ca.pem").toString(),
+                     "gateway.tracing.otlp-headers", " Authorization=Bearer otlp-secret , X-Scope-OrgID=gateway",
+                     "gateway.tracing.service-name", service))) {
+            String topic = TestKafka.createTopic("exported-tls");
+            String traceId = hex(16);
+            HttpResponse<String> response = gateway.post("/topics/" + topic + "/records", "text/plain", bytes("v"),
+                    "traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+            traceparentOf(response);
+            List<OtlpReceiver.Received> spans = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> secure.spans(service, traceId), list -> list.size() == 2);
+            assertEquals(java.util.Set.of(SpanKind.SPAN_KIND_PRODUCER, SpanKind.SPAN_KIND_SERVER),
+                    spans.stream().map(r -> r.span().getKind()).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(0, secure.refused(), "every export carried the header");
+        }
+    }
+
+    @Test
+    void exportSettingsThatCannotWorkFailTheStartNamingTheSettingNeverAHeaderValue() {
+        String endpoint = "https://localhost:1/v1/traces";
+        String missingCa = messages(assertThrows(Exception.class, () -> TestGateway.start(Map.of(
+                "gateway.tracing.otlp-endpoint", endpoint,
+                "gateway.tracing.otlp-ca-file", "target/no-such-ca.pem")).close()));
+        assertTrue(missingCa.contains("gateway.tracing.otlp-ca-file: cannot read target/no-such-ca.pem"), missingCa);
+        String notPem = messages(assertThrows(Exception.class, () -> TestGateway.start(Map.of(
+                "gateway.tracing.otlp-endpoint", endpoint,
+                "gateway.tracing.otlp-ca-file", "pom.xml")).close()));
+        assertTrue(notPem.contains("gateway.tracing.otlp-ca-file: pom.xml holds no PEM certificate"), notPem);
+        String plain = messages(assertThrows(Exception.class, () -> TestGateway.start(Map.of(
+                "gateway.tracing.otlp-endpoint", "http://localhost:1/v1/traces",
+                "gateway.tracing.otlp-ca-file", TestGateway.CERTS.resolve("ca.pem").toString())).close()));
+        assertTrue(plain.contains("gateway.tracing.otlp-ca-file is set, but gateway.tracing.otlp-endpoint is not an"
+                + " https URL"), plain);
+        // a colon instead of '=': the value (a secret) is not repeated in the error
+        String malformed = messages(assertThrows(Exception.class, () -> TestGateway.start(Map.of(
+                "gateway.tracing.otlp-endpoint", endpoint,
+                "gateway.tracing.otlp-headers", "X-Scope-OrgID=gateway,Authorization: Bearer otlp-secret")).close()));
+        assertTrue(malformed.contains("gateway.tracing.otlp-headers: pair 2 of 2 is not name=value"), malformed);
+        assertFalse(malformed.contains("otlp-secret"), malformed);
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 
     private static String traceparentOf(HttpResponse<String> response) {
