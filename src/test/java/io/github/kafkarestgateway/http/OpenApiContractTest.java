@@ -102,7 +102,16 @@ class OpenApiContractTest {
         JsonNode schemas = doc().get("components").get("schemas");
         int key = Integer.parseInt(ProduceSettings.MAX_KEY_BYTES.defaultValue());
         int value = Integer.parseInt(ProduceSettings.MAX_VALUE_BYTES.defaultValue());
-        assertEquals(key, parameter(v1, "key").get("schema").get("maxLength").asInt());
+        // a binary key is hex, two characters a byte: the longest key the gateway takes is that long
+        assertEquals(2 * key, parameter(v1, "key").get("schema").get("maxLength").asInt());
+        String topic = TestKafka.createTopic("longest-key");
+        byte[] longest = new byte[key];
+        java.util.Arrays.fill(longest, (byte) 0xab);
+        String hex = java.util.HexFormat.of().formatHex(longest);
+        Landed.expect(topic, "v").key(longest).in(TestGateway.shared().post("/topics/" + topic
+                + "/records?keyType=binary&key=" + hex, "text/plain", TestGateway.bytes("v")));
+        TestGateway.assertError(TestGateway.shared().post("/topics/" + topic + "/records?keyType=binary&key=" + hex
+                + "ab", "text/plain", TestGateway.bytes("v")), 400);
         assertTrue(parameter(v1, "key").get("description").asText().contains(ProduceSettings.MAX_KEY_BYTES.key()));
         assertEquals(key, parameter(v1, "X-Kafka-Key").get("schema").get("maxLength").asInt());
         for (String media : List.of("TextValue", "BinaryValue")) {
