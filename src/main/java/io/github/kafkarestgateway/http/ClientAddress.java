@@ -3,6 +3,7 @@ package io.github.kafkarestgateway.http;
 import java.net.InetAddress;
 import java.util.List;
 
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +37,10 @@ public final class ClientAddress {
 
     /** The address of the client of this request, as text ({@link InetAddress#getHostAddress()}). */
     public String of(HttpServerRequest request) {
-        SocketAddress peer = request.remoteAddress();
+        // the connection's address (the PROXY header's with gateway.http.proxy-protocol), kept by the connection:
+        // Vert.x Web's request.remoteAddress() works out the request's forwarded scheme, host and URI first, every time
+        HttpConnection connection = request.connection();
+        SocketAddress peer = connection == null ? request.remoteAddress() : connection.remoteAddress();
         String hostAddress = peer == null ? null : peer.hostAddress();
         String peerAddress = hostAddress == null ? UNKNOWN : hostAddress;
         if (proxies.isEmpty()) {
