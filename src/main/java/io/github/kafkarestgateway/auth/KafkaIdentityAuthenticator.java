@@ -78,7 +78,10 @@ public class KafkaIdentityAuthenticator extends AsyncProcessorSupport {
         }
         Credentials credentials = credentials(authorization);
         String address = clients.of(request);
-        String user = credentials == null ? null : credentials.name();
+        // failures count per user only for passwords (SCRAM), which can be guessed: a token's user is what its claims
+        // say before the broker checked its signature, so counting by it would let anyone lock that user out with
+        // forged tokens (and a signature cannot be guessed); tokens count per client address alone
+        String user = credentials == null || !callers.mechanism().scram() ? null : credentials.name();
         if (credentials != null) {
             Caller known = callers.current(credentials);
             if (known != null && known.acquire()) {

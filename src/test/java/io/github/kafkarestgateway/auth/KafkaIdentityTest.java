@@ -327,6 +327,33 @@ class KafkaIdentityTest {
     }
 
     @Test
+    void forgedTokensNamingAUserBlockTheirSenderNotThatUser() throws Exception {
+        try (TestGateway oauth = TestGateway.start(settings(Map.of("gateway.auth.kafka-identity", "oauthbearer",
+                "gateway.auth.max-failures", "3", "gateway.http.trusted-proxies", "127.0.0.1, ::1")))) {
+            String genuine = TestOAuth.token("alice", 300);
+            String forged = genuine.substring(0, genuine.lastIndexOf('.') + 1) + "AAAA" + genuine.substring(
+                    genuine.lastIndexOf('.') + 5);
+            for (int i = 0; i < 3; i++) {
+                assertError(produceFrom(oauth, "203.0.113.66", "Bearer " + forged, "forged"), 401);
+            }
+            assertError(produceFrom(oauth, "203.0.113.66", "Bearer " + forged, "forged"), 429);
+            // alice, elsewhere, with a token the gateway has never seen: her claims were named by the forger, but
+            // an unverified token's user is never blocked
+            ConsumerRecord<byte[], byte[]> record = landed(produceFrom(oauth, "198.51.100.20",
+                    "Bearer " + TestOAuth.token("alice", 300), "alice's own token"));
+            assertEquals("alice's own token", new String(record.value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static HttpResponse<String> produceFrom(TestGateway gateway, String client, String authorization,
+                                                    String value) {
+        return gateway.send(gateway.request("/topics/" + topic + "/records")
+                .header("Content-Type", "text/plain").header("Accept", "application/json")
+                .header("X-Forwarded-For", client).header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(value)).build());
+    }
+
+    @Test
     void aFailedDeliveryAsACallerIsKeptWithTheUsersNameAndNoCredentials() throws Exception {
         // a delivery timeout of 1 ms: alice's new producer (which first asks for its producer id) cannot have the
         // record acknowledged in time, so the accepted request fails with 408 and is kept
