@@ -8,7 +8,8 @@
 # -Dgateway.http.event-loops=2 to compare settings on one build), A_SCRAM_USERS / B_SCRAM_USERS (N > 0: that side runs
 # gateway.auth.kafka-identity=scram on the broker's SASL listener, and its loads send HTTP Basic of N Kafka users in
 # turn, as the SCRAM row of bench/run.sh does), PROFILE=1 (async-profiler's CPU samples of each side's loads in the
-# last round: the hottest methods in µs per request, and the collapsed stacks in bench/target/ab/profile-*.collapsed).
+# last round: the hottest methods in µs per request, and the collapsed stacks in bench/target/ab/profile-*.collapsed;
+# PROFILE_OPTS=threads adds more async-profiler options, e.g. a frame per thread).
 # Needs bench/target/tools (bash bench/run.sh once).
 set -euo pipefail
 A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); rounds=${ROUNDS:-3}; conns=${CONNS:-50}; dur=${DUR:-15}; warm=${WARM:-25}
@@ -60,7 +61,7 @@ fi
 attach() { java -cp "$PWD/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$@" > /dev/null; }
 load() { # side [profile]
   local p=$([[ $1 == A ]] && echo 19443 || echo 19444) g=${gpid[$1]}
-  [[ -z "${2:-}" ]] || attach $g "$profiler" "start,event=cpu,interval=1ms"
+  [[ -z "${2:-}" ]] || attach $g "$profiler" "start,event=cpu,interval=1ms${PROFILE_OPTS:+,$PROFILE_OPTS}"
   local b=$(cpu $g); out=$(BENCH_SCRAM_USERS=$(users $1) wrk -t2 -c$conns -d${dur}s --timeout 10s -s $(script $1) https://localhost:$p); local a=$(cpu $g)
   [[ -z "${2:-}" ]] || attach $g "$profiler" "stop,file=$work/profile-$1.collapsed,collapsed"
   line=$(echo "$out" | grep '^RESULT'); ok=$(echo "$line" | sed -E 's/.* ok=([0-9]+).*/\1/'); us=$(echo "$line" | sed -E 's/.* duration_us=([0-9]+).*/\1/'); p99=$(echo "$line" | sed -E 's/.* p99_us=([0-9]+).*/\1/')
