@@ -7,8 +7,8 @@
 # CONNS (50), DUR (s per load, 15), WARM (s, 25), A_OPTS / B_OPTS (JVM options of one side, e.g.
 # -Dgateway.http.event-loops=2 to compare settings on one build), A_SCRAM_USERS / B_SCRAM_USERS (N > 0: that side runs
 # gateway.auth.kafka-identity=scram on the broker's SASL listener, and its loads send HTTP Basic of N Kafka users in
-# turn, as the SCRAM row of bench/run.sh does), PROFILE=1 (async-profiler's CPU samples of each side's loads in the
-# last round: the hottest methods in µs per request, and the collapsed stacks in bench/target/ab/profile-*.collapsed;
+# turn, as the SCRAM row of bench/run.sh does), PROFILE=1 (async-profiler's CPU samples of each side's first load in
+# the last round: the hottest methods in µs per request, and the collapsed stacks in bench/target/ab/profile-*.collapsed;
 # PROFILE_OPTS=threads adds more async-profiler options, e.g. a frame per thread).
 # Needs bench/target/tools (bash bench/run.sh once).
 set -euo pipefail
@@ -51,25 +51,20 @@ for side in A B; do
 done
 for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); until curl -skf https://localhost:$p/ready >/dev/null 2>&1; do sleep 0.2; done; done
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; }
+root=$PWD; . bench/profiler.sh
 profiler=""
-if [[ "${PROFILE:-0}" == 1 ]]; then
-  case "$(uname -m)" in x86_64) platform=linux-x64 ;; aarch64) platform=linux-arm64 ;; *) platform="" ;; esac
-  jar=$(ls "$PWD"/bench/target/tools/async-profiler-*.jar | head -1)
-  (cd $work && jar xf "$jar" "$platform/libasyncProfiler.so")
-  profiler="$work/$platform/libasyncProfiler.so"
-fi
-attach() { java -cp "$PWD/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$@" > /dev/null; }
+if [[ "${PROFILE:-0}" == 1 ]]; then profiler_setup $work; fi
 load() { # side [profile]
   local p=$([[ $1 == A ]] && echo 19443 || echo 19444) g=${gpid[$1]}
-  [[ -z "${2:-}" ]] || attach $g "$profiler" "start,event=cpu,interval=1ms${PROFILE_OPTS:+,$PROFILE_OPTS}"
+  [[ -z "${2:-}" ]] || profiler_command $g "start,event=cpu,interval=1ms${PROFILE_OPTS:+,$PROFILE_OPTS}"
   local b=$(cpu $g); out=$(BENCH_SCRAM_USERS=$(users $1) wrk -t2 -c$conns -d${dur}s --timeout 10s -s $(script $1) https://localhost:$p); local a=$(cpu $g)
-  [[ -z "${2:-}" ]] || attach $g "$profiler" "stop,file=$work/profile-$1.collapsed,collapsed"
+  [[ -z "${2:-}" ]] || profiler_command $g "stop,file=$work/profile-$1.collapsed,collapsed"
   line=$(echo "$out" | grep '^RESULT'); ok=$(echo "$line" | sed -E 's/.* ok=([0-9]+).*/\1/'); us=$(echo "$line" | sed -E 's/.* duration_us=([0-9]+).*/\1/'); p99=$(echo "$line" | sed -E 's/.* p99_us=([0-9]+).*/\1/')
   echo "$1 $(awk -v n=$ok -v u=$us 'BEGIN{printf "%.0f", n/(u/1e6)}') $(awk -v d=$((a-b)) -v n=$ok 'BEGIN{printf "%.1f", d/100*1e6/n}') $p99"
 }
 for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); BENCH_SCRAM_USERS=$(users $side) wrk -t2 -c50 -d${warm}s -s $(script $side) https://localhost:$p >/dev/null; done
 res=()
-# the last round's first load of each side is profiled (A B, not B A: the order is the same as the others')
+# in the last round, each side's first load is profiled
 for r in $(seq 1 $rounds); do for s in A B B A; do
   sleep 3; profile=""; if [[ -n "$profiler" && $r == "$rounds" ]] && ! [[ -f $work/profile-$s.collapsed ]]; then profile=1; fi
   res+=("$(load $s $profile)")
@@ -79,7 +74,5 @@ printf '%s\n' "${res[@]}" | awk '{n[$1]++; rps[$1]+=$2; cpu[$1]+=$3; print "  " 
 for s in A B; do
   [[ -f $work/profile-$s.collapsed ]] || continue
   echo "$s: hottest methods (async-profiler, CPU every 1 ms, self time in µs per request)"
-  awk -v n="${requests_of[$s]}" '{c = $NF; t += c; k = $0; sub(/ [0-9]+$/, "", k); m = split(k, f, ";"); self[f[m]] += c}
-    END {printf "%.1f us of CPU per request in all\n", t * 1000 / n; for (x in self) printf "%7.2f %s\n", self[x] * 1000 / n, x}' \
-    $work/profile-$s.collapsed | sort -rn | head -25 || true
+  profile_top $work/profile-$s.collapsed "${requests_of[$s]}"
 done

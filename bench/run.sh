@@ -105,27 +105,19 @@ offsets() { java -cp "$tools" org.apache.kafka.tools.GetOffsetShell --bootstrap-
   2>/dev/null | awk -F: '{s += $3} END {print s + 0}'; }
 
 # BENCH_PROFILE=1: async-profiler (from Maven Central, bench/pom.xml), attached for one measured round
+. bench/profiler.sh
 profiler=""
-if [[ "${BENCH_PROFILE:-0}" == 1 ]]; then
-  case "$(uname -m)" in x86_64) platform=linux-x64 ;; aarch64) platform=linux-arm64 ;; *) platform="" ;; esac
-  jar=$(ls "$root"/bench/target/tools/async-profiler-*.jar | head -1)
-  (cd "$work" && jar xf "$jar" "$platform/libasyncProfiler.so")
-  profiler="$work/$platform/libasyncProfiler.so"
-fi
+if [[ "${BENCH_PROFILE:-0}" == 1 ]]; then profiler_setup "$work"; fi
 profiles=()
 profile_start() { # pid
-  [[ -z "$profiler" ]] || java -cp "$root/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$1" \
-    "$profiler" "start,event=cpu,interval=1ms" > /dev/null
+  [[ -z "$profiler" ]] || profiler_command "$1" "start,event=cpu,interval=1ms"
 }
 profile_stop() { # pid file-name label; after run_load: the hottest methods (self time) in µs per request of that round
   [[ -n "$profiler" ]] || return 0
   local file="$work/$2.collapsed"
-  java -cp "$root/bench/target/classes" io.github.kafkarestgateway.bench.AttachProfiler "$1" "$profiler" \
-    "stop,file=$file,collapsed" > /dev/null
+  profiler_command "$1" "stop,file=$file,collapsed"
   local top
-  top=$(awk -v n="$requests" '{c = $NF; t += c; k = $0; sub(/ [0-9]+$/, "", k); m = split(k, f, ";"); self[f[m]] += c}
-    END {printf "%.1f us of CPU per request in all\n", t * 1000 / n; for (x in self) printf "%7.2f %s\n", self[x] * 1000 / n, x}' \
-    "$file" | sort -rn | head -31) || true  # head ends sort early
+  top=$(profile_top "$file" "$requests")
   profiles+=("$3 (async-profiler, CPU every 1 ms, self time in µs per request):
 \`\`\`
 $top
