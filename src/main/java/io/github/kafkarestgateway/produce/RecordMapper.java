@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
@@ -84,9 +86,18 @@ public class RecordMapper implements Processor {
             }
         }
         if (!headerPrefix.isEmpty()) {
-            for (String name : request.headers().names()) {
+            // the entries, not names(): that builds a sorted set of every header name per request; a name given
+            // twice is mapped once, its values joined
+            Set<String> prefixed = null;
+            for (Map.Entry<String, String> header : request.headers()) {
+                String name = header.getKey();
                 if (name.length() > headerPrefix.length() && name.regionMatches(true, 0, headerPrefix, 0, headerPrefix.length())) {
-                    add(headers, seen, name.substring(headerPrefix.length()), utf8(request, name));
+                    if (prefixed == null) {
+                        prefixed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                    }
+                    if (prefixed.add(name)) {
+                        add(headers, seen, name.substring(headerPrefix.length()), utf8(request, name));
+                    }
                 }
             }
         }
