@@ -18,6 +18,7 @@ import javax.net.ssl.SSLSession;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
@@ -95,7 +96,7 @@ public class ApiKeyAuthenticator implements Processor {
         }
         ApiKeyStore.Principal principal = identified.principal();
         exchange.setVariable(GatewayNames.PRINCIPAL, principal.name());
-        exchange.setVariable(GatewayNames.AUTH_METHOD, identified.method());
+        RequestFacts.of(exchange).authenticated(identified.method());
         if (!principal.hasRole(requiredRole)) {
             throw new GatewayException(403, "Forbidden: this service ID does not have the role '" + requiredRole + "'");
         }

@@ -8,9 +8,10 @@ import java.util.concurrent.Executor;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.ClientAddress;
 import io.github.kafkarestgateway.http.HttpRequests;
-import io.github.kafkarestgateway.kafka.CallerProducers;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.kafka.CallerProducers.Caller;
 import io.github.kafkarestgateway.kafka.CallerProducers.Credentials;
+import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.CallerToken;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
@@ -119,7 +120,7 @@ public class KafkaIdentityAuthenticator extends AsyncProcessorSupport {
 
     private boolean byCertificate(Exchange exchange, AsyncCallback callback, String user) {
         exchange.setVariable(GatewayNames.PRINCIPAL, user);
-        exchange.setVariable(GatewayNames.AUTH_METHOD, "client-certificate");
+        RequestFacts.of(exchange).authenticated("client-certificate");
         String topic = HttpRequests.topic(exchange);
         acls.mayWrite(user, topic).whenCompleteAsync((allowed, failure) -> {
             if (failure != null) {
@@ -141,7 +142,7 @@ public class KafkaIdentityAuthenticator extends AsyncProcessorSupport {
             }
         });
         exchange.setVariable(GatewayNames.PRINCIPAL, caller.name());
-        exchange.setVariable(GatewayNames.AUTH_METHOD, method);
+        RequestFacts.of(exchange).authenticated(method);
         exchange.setVariable(GatewayNames.KAFKA_CALLER, caller.handle());
     }
 

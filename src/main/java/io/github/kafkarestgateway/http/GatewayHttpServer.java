@@ -359,7 +359,7 @@ public class GatewayHttpServer extends VertxPlatformHttpServer {
 
     private static void error(RoutingContext ctx, int status, String message) {
         if (!ctx.response().ended()) {
-            ctx.put(RequestObserver.FACTS, RequestObserver.Facts.error(message));
+            ctx.put(RequestObserver.FACTS, RequestFacts.error(message));
             boolean v2 = ctx.request().path().startsWith("/v2/");
             ctx.response().setStatusCode(status).putHeader("Content-Type", ErrorBody.CONTENT_TYPE)
                     .end(v2 ? ErrorBody.v2Json(status, null, message, null, ctx.get(GatewayNames.REQUEST_ID))

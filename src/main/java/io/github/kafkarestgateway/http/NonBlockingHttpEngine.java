@@ -84,6 +84,10 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             // headers and all, into a new "out" message)
             exchange.setPattern(ExchangePattern.InOnly);
             exchange.setVariable(GatewayNames.REQUEST_ID, ctx.get(GatewayNames.REQUEST_ID));
+            // what the route finds out for the access log and the metrics, read when the answer is complete
+            RequestFacts facts = new RequestFacts();
+            exchange.setVariable(GatewayNames.REQUEST_FACTS, facts);
+            ctx.put(RequestObserver.FACTS, facts);
             Object trace = ctx.get(GatewayNames.TRACE);
             if (trace != null) {
                 exchange.setVariable(GatewayNames.TRACE, trace);
@@ -161,19 +165,10 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     end(response, 500, ErrorBody.json(500, "Internal server error", null, null, exchange.getExchangeId()));
                     return;
                 }
-                // what the access log line and the metrics tell about the request
-                String topic = exchange.getVariable(GatewayNames.TOPIC, String.class);
-                ctx.put(RequestObserver.FACTS, new RequestObserver.Facts(
-                        exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
-                        exchange.getVariable(GatewayNames.AUTH_METHOD, String.class),
-                        topic,
-                        Boolean.TRUE.equals(exchange.getVariable(GatewayNames.TOPIC_KNOWN)) ? topic : null,
-                        exchange.getVariable(GatewayNames.PARTITION, Integer.class),
-                        exchange.getVariable(GatewayNames.OFFSET, Long.class),
-                        exchange.getVariable(GatewayNames.ACK_NANOS, Long.class),
-                        exchange.getVariable(GatewayNames.VALUE_BYTES, Integer.class),
-                        outcome(exchange),
-                        exchange.getVariable(GatewayNames.ERROR_MESSAGE, String.class)));
+                // what the access log line and the metrics tell about the request, beside the route's own facts
+                RequestFacts.of(exchange).answered(exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
+                        exchange.getVariable(GatewayNames.TOPIC, String.class), outcome(exchange),
+                        exchange.getVariable(GatewayNames.ERROR_MESSAGE, String.class));
                 Message message = exchange.getMessage();
                 HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
                 int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -185,7 +180,10 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                         response.putHeader("Content-Type", contentType);
                     }
                     message.getHeaders().forEach((name, value) -> {
-                        if (value != null && !filter.applyFilterToCamelHeaders(name, value, exchange)) {
+                        // status and Content-Type are set above (the filter would drop both, at a cost per answer)
+                        if (value != null && !name.equals(Exchange.HTTP_RESPONSE_CODE)
+                                && !name.equals(Exchange.CONTENT_TYPE)
+                                && !filter.applyFilterToCamelHeaders(name, value, exchange)) {
                             response.putHeader(name, value.toString());
                         }
                     });

@@ -24,27 +24,24 @@ public final class GatewayNames {
      * request (never with {@code gateway.tracing.enabled=false}).
      */
     public static final String TRACE = "trace";
+    /**
+     * Variable: the request's {@code http.RequestFacts}, what the access log, the metrics and the span tell about it
+     * (how the caller authenticated, the value's size, whether the topic exists, where and how fast the record
+     * landed): fields of one object, as no route reads them.
+     */
+    public static final String REQUEST_FACTS = "requestFacts";
     /** Variable: the topic of the request path, percent-decoded once per request. */
     public static final String PATH_TOPIC = "pathTopic";
     /** Variable: the topic the request produces to, once validated. */
     public static final String TOPIC = "topic";
     /** Variable: the media type of the request body (v1), as the dead-letter entry keeps it. */
     public static final String CONTENT_TYPE = "contentType";
-    /** Variable: the size of the record value in bytes (v1), for the metrics. */
-    public static final String VALUE_BYTES = "valueBytes";
-    /** Variable: true once the topic check found that the topic exists (a bounded metric label). */
-    public static final String TOPIC_KNOWN = "topicKnown";
 
     // --- who is calling
     /** Variable: the service ID that authenticated. */
     public static final String PRINCIPAL = "principal";
     /** Variable: the console session of a console request ({@code console.ConsoleSessions.Session}). */
     public static final String CONSOLE_SESSION = "consoleSession";
-    /**
-     * Variable: how it authenticated ({@code bearer}, {@code basic}, {@code x-auth-token},
-     * {@code client-certificate}).
-     */
-    public static final String AUTH_METHOD = "authMethod";
     /**
      * Variable: with {@code gateway.auth.kafka-identity}, the handle of the caller's own Kafka producer (its Kafka
      * user's credentials), which the record is produced with; absent: the gateway's own producer.
@@ -67,15 +64,6 @@ public final class GatewayNames {
     public static final String BATCH = "batch";
 
     // --- the answer
-    /** Variable: the partition the record landed in, for the access log. */
-    public static final String PARTITION = "partition";
-    /** Variable: the offset the record landed at, for the access log. */
-    public static final String OFFSET = "offset";
-    /** Variable: {@code System.nanoTime()} just before the record is handed to the producer. */
-    public static final String SENT_AT = "sentAtNanos";
-    /** Variable: the nanoseconds from send to the broker's acknowledgement. */
-    public static final String ACK_NANOS = "ackNanos";
-
     /** Variable: a remark the 200 answer carries as Event Streams' {@code Comment} (a deprecated schema), or null. */
     public static final String ANSWER_COMMENT = "answerComment";
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.kafka.AvroPart;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
 import io.github.kafkarestgateway.names.GatewayNames;
@@ -93,7 +94,7 @@ public class EnvelopeParser implements Processor {
             exchange.setVariable(GatewayNames.AVRO_PARTS, avroParts);
         }
         exchange.setVariable(GatewayNames.BATCH, root.isArray());
-        exchange.setVariable(GatewayNames.VALUE_BYTES, records.stream().mapToInt(r -> r.value().length).sum());
+        RequestFacts.of(exchange).valueBytes(records.stream().mapToInt(r -> r.value().length).sum());
     }
 
     private OutgoingRecord record(JsonNode envelope, String at, int index, List<AvroPart> avroParts) {

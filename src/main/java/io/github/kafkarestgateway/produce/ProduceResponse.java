@@ -3,6 +3,7 @@ package io.github.kafkarestgateway.produce;
 import java.util.List;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.names.GatewayNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -26,12 +27,7 @@ public class ProduceResponse implements Processor {
             throw new IllegalStateException("No record metadata from the Kafka producer: is recordMetadata enabled?");
         }
         RecordMetadata record = (RecordMetadata) metadata.get(0);
-        exchange.setVariable(GatewayNames.PARTITION, record.partition());
-        exchange.setVariable(GatewayNames.OFFSET, record.offset());
-        Long sentAt = exchange.getVariable(GatewayNames.SENT_AT, Long.class);
-        if (sentAt != null) {
-            exchange.setVariable(GatewayNames.ACK_NANOS, System.nanoTime() - sentAt);
-        }
+        RequestFacts.of(exchange).acknowledged(record.partition(), record.offset());
         // topic names are restricted to [a-zA-Z0-9._-], so they need no JSON escaping
         String body = "{\"metadata\":{\"topic\":\"" + record.topic()
                 + "\",\"partition\":" + record.partition()

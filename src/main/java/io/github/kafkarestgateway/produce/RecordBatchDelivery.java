@@ -13,6 +13,7 @@ import io.github.kafkarestgateway.deadletter.DeadLetterJournal;
 import io.github.kafkarestgateway.error.ErrorBody;
 import io.github.kafkarestgateway.error.ErrorResponse;
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.kafka.CallerProducers;
 import io.github.kafkarestgateway.kafka.LazyProducer;
 import io.github.kafkarestgateway.kafka.OutgoingRecord;
@@ -179,8 +180,7 @@ public class RecordBatchDelivery extends AsyncProcessorSupport implements AutoCl
             message.setBody(body.toString());
         } else {
             RecordMetadata metadata = (RecordMetadata) outcomes[0];
-            exchange.setVariable(GatewayNames.PARTITION, metadata.partition());
-            exchange.setVariable(GatewayNames.OFFSET, metadata.offset());
+            RequestFacts.of(exchange).acknowledged(metadata.partition(), metadata.offset());
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             message.setBody(results.get(0).toString());
         }

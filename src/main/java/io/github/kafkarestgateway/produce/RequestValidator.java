@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.github.kafkarestgateway.error.GatewayException;
 import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
@@ -66,7 +67,7 @@ public class RequestValidator implements Processor {
         if (json && !isJson(value)) {
             throw new GatewayException(400, "The body is not valid JSON, as Content-Type '" + mediaType + "' requires");
         }
-        exchange.setVariable(GatewayNames.VALUE_BYTES, value.length);
+        RequestFacts.of(exchange).valueBytes(value.length);
         exchange.getMessage().setBody(value);
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.names.GatewayNames;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -54,7 +55,7 @@ public class TopicCheck extends AsyncProcessorSupport {
         long now = System.currentTimeMillis();
         Long until = knownUntil.get(topic);
         if (until != null && until > now) {
-            exchange.setVariable(GatewayNames.TOPIC_KNOWN, true);
+            RequestFacts.of(exchange).topicExists();
             callback.done(true);
             return true;
         }
@@ -67,7 +68,7 @@ public class TopicCheck extends AsyncProcessorSupport {
             if (failure != null) {
                 exchange.setException(failure instanceof CompletionException ? failure.getCause() : failure);
             } else {
-                exchange.setVariable(GatewayNames.TOPIC_KNOWN, true);
+                RequestFacts.of(exchange).topicExists();
             }
             callback.done(false);
         }, continuation);

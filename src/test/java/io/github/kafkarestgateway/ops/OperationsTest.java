@@ -58,7 +58,8 @@ public class OperationsTest {
         assertEquals(metadata.get("partition").asInt(), line.get("partition").asInt());
         assertEquals(metadata.get("offset").asLong(), line.get("offset").asLong());
         assertTrue(line.get("bytesIn").asLong() > 0 && line.get("bytesOut").asLong() > 0, line.toString());
-        assertTrue(line.has("latencyMs") && line.has("time"), line.toString());
+        assertTrue(line.has("time") && line.get("latencyMs").isNumber() && line.get("latencyMs").asDouble() > 0,
+                line.toString());
         JsonNode refusedLine = await().atMost(Duration.ofSeconds(5)).until(() -> accessLine(generated), l -> l != null);
         assertEquals(415, refusedLine.get("status").asInt());
         assertEquals(TestGateway.json(refused).get("message").asText(), refusedLine.get("error").asText());

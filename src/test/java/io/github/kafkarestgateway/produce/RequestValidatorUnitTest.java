@@ -3,8 +3,9 @@ package io.github.kafkarestgateway.produce;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import io.github.kafkarestgateway.http.HttpRequests;
 import io.github.kafkarestgateway.error.GatewayException;
+import io.github.kafkarestgateway.http.HttpRequests;
+import io.github.kafkarestgateway.http.RequestFacts;
 import io.github.kafkarestgateway.names.GatewayNames;
 import io.github.kafkarestgateway.testing.FakeHttpRequest;
 import org.apache.camel.Exchange;
@@ -44,7 +45,7 @@ class RequestValidatorUnitTest {
         Exchange exchange = validated(new RequestValidator(), RECORDS, body, "Content-Type", "text/plain; charset=UTF-8");
         assertEquals("orders", exchange.getVariable(GatewayNames.TOPIC));
         assertEquals("text/plain; charset=UTF-8", exchange.getVariable(GatewayNames.CONTENT_TYPE));
-        assertEquals(12, exchange.getVariable(GatewayNames.VALUE_BYTES));
+        assertEquals(12, valueBytes(exchange));
         assertSame(body, exchange.getMessage().getBody());
     }
 
@@ -55,12 +56,12 @@ class RequestValidatorUnitTest {
                 "application/vnd.ibm-event-streams.binary.v1", "vnd.ibm-event-streams.binary.v1",
                 "TEXT/PLAIN;charset=iso-8859-1", " text/xml ; charset=utf-8"}) {
             Exchange exchange = validated(new RequestValidator(), RECORDS, bytes("<a/>"), "Content-Type", type);
-            assertEquals(4, exchange.getVariable(GatewayNames.VALUE_BYTES), type);
+            assertEquals(4, valueBytes(exchange), type);
         }
         for (String type : new String[] {"application/json", "application/vnd.ibm-event-streams.json.v1",
                 "vnd.ibm-event-streams.json.v1", "Application/JSON; charset=utf-8"}) {
             Exchange exchange = validated(new RequestValidator(), RECORDS, bytes("{\"a\":1}"), "Content-Type", type);
-            assertEquals(7, exchange.getVariable(GatewayNames.VALUE_BYTES), type);
+            assertEquals(7, valueBytes(exchange), type);
         }
     }
 
@@ -96,7 +97,7 @@ class RequestValidatorUnitTest {
         RequestValidator validator = new RequestValidator();
         validator.setMaxValueBytes(10);
         Exchange exchange = validated(validator, RECORDS, new byte[10], "Content-Type", "application/octet-stream");
-        assertEquals(10, exchange.getVariable(GatewayNames.VALUE_BYTES));
+        assertEquals(10, valueBytes(exchange));
         GatewayException e = refused(validator, RECORDS, new byte[11], "Content-Type", "application/octet-stream");
         assertEquals(400, e.status());
         assertEquals("The message is larger than the limit of 10 bytes", e.getMessage());
@@ -107,8 +108,7 @@ class RequestValidatorUnitTest {
         RequestValidator validator = new RequestValidator();
         byte[] max = new byte[65536];
         Arrays.fill(max, (byte) 'a');
-        assertEquals(65536, validated(validator, RECORDS, max, "Content-Type", "text/plain")
-                .getVariable(GatewayNames.VALUE_BYTES));
+        assertEquals(65536, valueBytes(validated(validator, RECORDS, max, "Content-Type", "text/plain")));
         GatewayException e = refused(validator, RECORDS, new byte[65537], "Content-Type", "text/plain");
         assertEquals(400, e.status());
         assertEquals("The message is larger than the limit of 65536 bytes", e.getMessage());
@@ -190,8 +190,8 @@ class RequestValidatorUnitTest {
     @Test
     void anyJsonValueIsValidJsonAndTextTypesAreNotParsed() {
         for (String body : new String[] {"{}", "[]", "42", "\"s\"", "null", " {\"a\":[1,{\"b\":2}]} \n", "true"}) {
-            assertEquals(bytes(body).length, validated(new RequestValidator(), RECORDS, bytes(body),
-                    "Content-Type", "application/json").getVariable(GatewayNames.VALUE_BYTES), body);
+            assertEquals(bytes(body).length, valueBytes(validated(new RequestValidator(), RECORDS, bytes(body),
+                    "Content-Type", "application/json")), body);
         }
         validated(new RequestValidator(), RECORDS, bytes("{"), "Content-Type", "text/plain");
     }
@@ -211,13 +211,18 @@ class RequestValidatorUnitTest {
     void aStringBodyIsConvertedToItsBytes() {
         Exchange exchange = validated(new RequestValidator(), RECORDS, "héllo", "Content-Type", "text/plain");
         assertArrayEquals(bytes("héllo"), exchange.getMessage().getBody(byte[].class));
-        assertEquals(6, exchange.getVariable(GatewayNames.VALUE_BYTES));
+        assertEquals(6, valueBytes(exchange));
     }
 
     @Test
     void nothingIsSetWhenTheRequestIsRefused() {
         Exchange exchange = FakeHttpRequest.post(RECORDS, new byte[0], "Content-Type", "text/plain");
         assertThrows(GatewayException.class, () -> new RequestValidator().process(exchange));
-        assertNull(exchange.getVariable(GatewayNames.VALUE_BYTES));
+        assertNull(valueBytes(exchange));
+    }
+
+    /** The value's size as the request's facts tell it (for the metrics). */
+    private static Integer valueBytes(Exchange exchange) {
+        return RequestFacts.of(exchange).valueBytes();
     }
 }
