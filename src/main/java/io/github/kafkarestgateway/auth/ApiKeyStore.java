@@ -64,6 +64,11 @@ public final class ApiKeyStore {
             return !revoked && (expires == null || now.isBefore(expires));
         }
 
+        /** Active now: not revoked and not expired (the clock is read only for a key that expires). */
+        public boolean active() {
+            return !revoked && (expires == null || active(Instant.now()));
+        }
+
         public boolean mayProduceTo(String topic) {
             return anyMatches(topicPatterns, topic);
         }
@@ -146,7 +151,7 @@ public final class ApiKeyStore {
         if (principal == null || !MessageDigest.isEqual(bytes(current.hashByName().get(principal.name())), bytes(hash))) {
             return Optional.empty();
         }
-        return principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
+        return principal.active() ? Optional.of(principal) : Optional.empty();
     }
 
     /** The active principal named {@code name} if the key is its key (HTTP Basic with the service ID as user). */
@@ -155,13 +160,13 @@ public final class ApiKeyStore {
         String expected = current.hashByName().get(name);
         boolean match = MessageDigest.isEqual(bytes(expected == null ? "" : expected), bytes(sha256Hex(presentedKey)));
         Principal principal = current.byName().get(name);
-        return match && principal != null && principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
+        return match && principal != null && principal.active() ? Optional.of(principal) : Optional.empty();
     }
 
     /** The active principal of this name, for a client certificate that names it. */
     public Optional<Principal> byName(String name) {
         Principal principal = snapshot.byName().get(name);
-        return principal != null && principal.active(Instant.now()) ? Optional.of(principal) : Optional.empty();
+        return principal != null && principal.active() ? Optional.of(principal) : Optional.empty();
     }
 
     public int size() {
@@ -186,13 +191,18 @@ public final class ApiKeyStore {
     }
 
     public static String sha256Hex(String value) {
+        // digest() resets it for the next use; one per thread, as the provider lookup of getInstance cost as much
+        // as the hash of a key
+        return HexFormat.of().formatHex(SHA_256.get().digest(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     private static byte[] bytes(String text) {
         return text == null ? new byte[0] : text.getBytes(StandardCharsets.US_ASCII);
