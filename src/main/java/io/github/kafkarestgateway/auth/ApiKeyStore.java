@@ -66,7 +66,7 @@ public final class ApiKeyStore {
 
         /** Active now: not revoked and not expired (the clock is read only for a key that expires). */
         public boolean active() {
-            return !revoked && (expires == null || active(Instant.now()));
+            return expires == null ? !revoked : active(Instant.now());
         }
 
         public boolean mayProduceTo(String topic) {

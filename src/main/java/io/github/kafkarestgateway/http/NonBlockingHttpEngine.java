@@ -101,9 +101,9 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                 Context requestContext = ctx.vertx().getOrCreateContext();
                 AsyncCallback answer = doneSync -> {
                     if (Context.isOnEventLoopThread() && Vertx.currentContext() == requestContext) {
-                        respond(ctx, exchange);
+                        respond(ctx, exchange, facts);
                     } else {
-                        requestContext.runOnContext(v -> respond(ctx, exchange));
+                        requestContext.runOnContext(v -> respond(ctx, exchange, facts));
                     }
                 };
                 if (eventLoopPolicy.mayRunOnEventLoop(getEndpoint().getPath(), ctx)) {
@@ -157,7 +157,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
             return Future.succeededFuture();
         }
 
-        private void respond(RoutingContext ctx, Exchange exchange) {
+        private void respond(RoutingContext ctx, Exchange exchange, RequestFacts facts) {
             try {
                 HttpServerResponse response = ctx.response();
                 if (exchange.getException() != null) {
@@ -166,7 +166,7 @@ public class NonBlockingHttpEngine extends VertxPlatformHttpEngine {
                     return;
                 }
                 // what the access log line and the metrics tell about the request, beside the route's own facts
-                RequestFacts.of(exchange).answered(exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
+                facts.answered(exchange.getVariable(GatewayNames.PRINCIPAL, String.class),
                         exchange.getVariable(GatewayNames.TOPIC, String.class), outcome(exchange),
                         exchange.getVariable(GatewayNames.ERROR_MESSAGE, String.class));
                 Message message = exchange.getMessage();
