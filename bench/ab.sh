@@ -9,7 +9,9 @@
 # gateway.auth.kafka-identity=scram on the broker's SASL listener, and its loads send HTTP Basic of N Kafka users in
 # turn, as the SCRAM row of bench/run.sh does), PROFILE=1 (async-profiler's CPU samples of each side's first load in
 # the last round: the hottest methods in µs per request, and the collapsed stacks in bench/target/ab/profile-*.collapsed;
-# PROFILE_OPTS=threads adds more async-profiler options, e.g. a frame per thread).
+# PROFILE_OPTS=threads adds more async-profiler options, e.g. a frame per thread), FLOOR=1 (the floor relay of
+# bench/run.sh as a third side F, its loads between A's and B's: A B F F B A, so that each side is also seen against
+# the floor in one run).
 # Needs bench/target/tools (bash bench/run.sh once).
 set -euo pipefail
 A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); rounds=${ROUNDS:-3}; conns=${CONNS:-50}; dur=${DUR:-15}; warm=${WARM:-25}
@@ -33,6 +35,9 @@ kafka.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule
 PROPERTIES
 fi
 users() { eval echo "\${${1}_SCRAM_USERS:-0}"; }
+port_of() { case $1 in A) echo 19443;; B) echo 19444;; F) echo 19447;; esac; }
+sides=(A B); order=(A B B A)
+if [[ "${FLOOR:-0}" == 1 ]]; then sides=(A B F); order=(A B F F B A); fi
 script() { if (( $(users $1) > 0 )); then echo bench/post-scram.lua; else echo bench/post.lua; fi; }
 # the JVM settings of the run command (pom.xml, gateway.jvm-options), as bench/run.sh uses them
 read -ra jvm <<< "$(sed -n 's:.*<gateway.jvm-options>\(-[^<]*\)</gateway.jvm-options>.*:\1:p' pom.xml | head -1)"
@@ -50,29 +55,36 @@ for side in A B; do
     -Dgateway.auth.keys-file=$work/keys.json -Dgateway.auth.create-dev-key=false -Dgateway.dead-letter.journal=$work/dl-$side/journal.jsonl \
     "${identity[@]}" io.github.kafkarestgateway.GatewayMain "${args[@]}" > $work/gateway-$side.log 2>&1) & gpid[$side]=$!; pids+=($!)
 done
-for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); until curl -skf https://localhost:$p/ready >/dev/null 2>&1; do sleep 0.2; done; done
+if [[ "${FLOOR:-0}" == 1 ]]; then
+  # as bench/run.sh starts it: the same JVM settings and key store, on A's class path
+  MALLOC_ARENA_MAX=2 java "${jvm[@]}" -cp "$PWD/bench/target/classes:$A/target/classes:$A/target/dependency/*" io.github.kafkarestgateway.bench.FloorRelay \
+    $(port_of F) localhost:$port "$PWD/certs/server.p12" > $work/relay.log 2>&1 & gpid[F]=$!; pids+=($!)
+  until grep -qs "floor relay ready" $work/relay.log; do sleep 0.2; done
+fi
+for side in A B; do p=$(port_of $side); until curl -skf https://localhost:$p/ready >/dev/null 2>&1; do sleep 0.2; done; done
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; }
 root=$PWD; . bench/profiler.sh
 profiler=""
 if [[ "${PROFILE:-0}" == 1 ]]; then profiler_setup $work; fi
 load() { # side [profile]
-  local p=$([[ $1 == A ]] && echo 19443 || echo 19444) g=${gpid[$1]}
+  local p=$(port_of $1) g=${gpid[$1]}
   [[ -z "${2:-}" ]] || profiler_command $g "start,event=cpu,interval=1ms${PROFILE_OPTS:+,$PROFILE_OPTS}"
   local b=$(cpu $g); out=$(BENCH_SCRAM_USERS=$(users $1) wrk -t2 -c$conns -d${dur}s --timeout 10s -s $(script $1) https://localhost:$p); local a=$(cpu $g)
   [[ -z "${2:-}" ]] || profiler_command $g "stop,file=$work/profile-$1.collapsed,collapsed"
   line=$(echo "$out" | grep '^RESULT'); ok=$(echo "$line" | sed -E 's/.* ok=([0-9]+).*/\1/'); us=$(echo "$line" | sed -E 's/.* duration_us=([0-9]+).*/\1/'); p99=$(echo "$line" | sed -E 's/.* p99_us=([0-9]+).*/\1/')
   echo "$1 $(awk -v n=$ok -v u=$us 'BEGIN{printf "%.0f", n/(u/1e6)}') $(awk -v d=$((a-b)) -v n=$ok 'BEGIN{printf "%.1f", d/100*1e6/n}') $p99"
 }
-for side in A B; do p=$([[ $side == A ]] && echo 19443 || echo 19444); BENCH_SCRAM_USERS=$(users $side) wrk -t2 -c50 -d${warm}s -s $(script $side) https://localhost:$p >/dev/null; done
+for side in "${sides[@]}"; do p=$(port_of $side); BENCH_SCRAM_USERS=$(users $side) wrk -t2 -c50 -d${warm}s -s $(script $side) https://localhost:$p >/dev/null; done
 res=()
 # in the last round, each side's first load is profiled
-for r in $(seq 1 $rounds); do for s in A B B A; do
+for r in $(seq 1 $rounds); do for s in "${order[@]}"; do
   sleep 3; profile=""; if [[ -n "$profiler" && $r == "$rounds" ]] && ! [[ -f $work/profile-$s.collapsed ]]; then profile=1; fi
   res+=("$(load $s $profile)")
   [[ -z "$profile" ]] || requests_of[$s]=$(echo "${res[-1]}" | awk -v d=$dur '{printf "%.0f", $2 * d}')
 done; done
-printf '%s\n' "${res[@]}" | awk '{n[$1]++; rps[$1]+=$2; cpu[$1]+=$3; print "  " $0} END {for (s in n) printf "%s mean: %.0f req/s, %.1f us/req\n", s, rps[s]/n[s], cpu[s]/n[s]}'
-for s in A B; do
+printf '%s\n' "${res[@]}" | awk '{n[$1]++; rps[$1]+=$2; cpu[$1]+=$3; print "  " $0} END {for (s in n) printf "%s mean: %.0f req/s, %.1f us/req\n", s, rps[s]/n[s], cpu[s]/n[s]
+  if (n["F"]) for (s in n) if (s != "F") printf "%s x floor: %.3f req/s, %.2f CPU per request\n", s, (rps[s]/n[s])/(rps["F"]/n["F"]), (cpu[s]/n[s])/(cpu["F"]/n["F"])}'
+for s in "${sides[@]}"; do
   [[ -f $work/profile-$s.collapsed ]] || continue
   echo "$s: hottest methods (async-profiler, CPU every 1 ms, self time in µs per request)"
   profile_top $work/profile-$s.collapsed "${requests_of[$s]}"
