@@ -16,8 +16,9 @@
 set -euo pipefail
 A=$(cd "$1" && pwd); B=$(cd "$2" && pwd); rounds=${ROUNDS:-3}; conns=${CONNS:-50}; dur=${DUR:-15}; warm=${WARM:-25}
 cd "$(dirname "$0")/.."
-# mvn -q still prints ANSI reset codes, without a line break: stripped, so that no result line starts with them
-for dir in "$A" "$B"; do (cd "$dir" && mvn -q -B -DskipTests package | sed 's/\x1b\[[0-9;]*m//g'); done
+# mvn -q still prints ANSI reset codes without a line break, on stdout and stderr: stripped from both, so that no
+# result line starts with them
+for dir in "$A" "$B"; do (cd "$dir" && mvn -q -B -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'); done
 work=$PWD/bench/target/ab; rm -rf $work; mkdir -p $work
 port=19092; controller=19093; sasl_port=19094
 scram_users=$(( ${A_SCRAM_USERS:-0} > ${B_SCRAM_USERS:-0} ? ${A_SCRAM_USERS:-0} : ${B_SCRAM_USERS:-0} ))
